@@ -1,1 +1,8 @@
-export {}
+export * from './canonical'
+export * from './errors'
+export * from './filter'
+export * from './ids'
+export * from './limits'
+export * from './metrics'
+export * from './types'
+export * from './validation'
