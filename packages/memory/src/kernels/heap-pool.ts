@@ -1,0 +1,161 @@
+import { blockTooLarge } from './errors'
+import { HEAP_RESERVED_BYTES, MAX_HEAP_BYTES, WASM_PAGE_BYTES, WasmHeap } from './wasm-heap'
+
+/**
+ * Options of {@link HeapPool}.
+ *
+ * @example
+ * ```ts
+ * new HeapPool({ maxHeapBytes: 256 << 20 }) // segments of at most 256 MiB
+ * ```
+ */
+export interface HeapPoolOptions {
+  /** Size limit of each heap (segment); at most and by default 4 GiB, the wasm32 limit. */
+  maxHeapBytes?: number
+  /** Initial size of each new heap. Default 1 MiB. */
+  initialHeapBytes?: number
+  /** Create heaps with the plain-JS kernels even where SIMD is available. */
+  forceFallback?: boolean
+}
+
+/**
+ * A block handed out by a {@link HeapPool}: `ptr` is only meaningful in `heap`.
+ *
+ * @example
+ * ```ts
+ * const block = pool.alloc(4096)
+ * block.heap.f32.fill(0, block.ptr >>> 2, (block.ptr + 4096) >>> 2)
+ * pool.free(block)
+ * ```
+ */
+export interface HeapBlock {
+  readonly heap: WasmHeap
+  readonly ptr: number
+  /** Usable size (the request rounded up to 16). */
+  readonly bytes: number
+}
+
+/**
+ * A set of {@link WasmHeap}s that many collections share. Each `WebAssembly.Memory`
+ * reserves a large virtual range (V8 reserves guard regions around every memory), so one
+ * memory per collection does not scale to thousands of collections; a pool fills one heap up
+ * to its limit (4 GiB by default) and only then opens another.
+ *
+ * A heap that no longer holds any pool block is dropped (its memory is garbage-collected),
+ * except the first one, which is kept warm. WebAssembly memories cannot shrink, so a heap's
+ * size stays at its high-water mark while it lives.
+ *
+ * @example
+ * ```ts
+ * const pool = sharedHeapPool()
+ * const block = pool.alloc(100 * 768 * 4)
+ * block.heap.kernels.dotF32(block.ptr, block.ptr, 768)
+ * ```
+ */
+export class HeapPool {
+  private readonly list: WasmHeap[] = []
+  private readonly liveBlocks = new Map<WasmHeap, number>()
+  private readonly options: Required<HeapPoolOptions>
+
+  constructor(options: HeapPoolOptions = {}) {
+    this.options = {
+      maxHeapBytes: options.maxHeapBytes ?? MAX_HEAP_BYTES,
+      initialHeapBytes: options.initialHeapBytes ?? 1024 * 1024,
+      forceFallback: options.forceFallback ?? false,
+    }
+  }
+
+  /** The heaps currently in the pool, oldest first. */
+  get heaps(): readonly WasmHeap[] {
+    return this.list
+  }
+
+  /** The largest block any heap of this pool can hold. */
+  get maxBlockBytes(): number {
+    return Math.floor(this.options.maxHeapBytes / WASM_PAGE_BYTES) * WASM_PAGE_BYTES - HEAP_RESERVED_BYTES
+  }
+
+  /** Whether heaps of this pool use the JS fallback kernels. */
+  get forceFallback(): boolean {
+    return this.options.forceFallback
+  }
+
+  /**
+   * Allocates `bytes` in `prefer` if it fits there (so a growing collection stays in its
+   * heap), else in the first heap with room, else in a new heap. Throws `RESOURCE_EXHAUSTED`
+   * (a `VectorStoreError`) when a single heap could never hold the block.
+   */
+  alloc(bytes: number, prefer?: WasmHeap, what = 'block'): HeapBlock {
+    if (prefer !== undefined && this.liveBlocks.has(prefer)) {
+      const ptr = prefer.tryAlloc(bytes)
+      if (ptr !== undefined) return this.track(prefer, ptr)
+    }
+    for (const heap of this.list) {
+      if (heap === prefer) continue
+      const ptr = heap.tryAlloc(bytes)
+      if (ptr !== undefined) return this.track(heap, ptr)
+    }
+    const heap = this.newHeap()
+    if (bytes > heap.maxBlockBytes) {
+      this.dropIfEmpty(heap)
+      throw blockTooLarge(bytes, heap.maxBlockBytes, what)
+    }
+    return this.track(heap, heap.alloc(bytes, what))
+  }
+
+  /** Returns a block to its heap; drops the heap if it held nothing else (see class docs). */
+  free(block: HeapBlock): void {
+    block.heap.free(block.ptr)
+    const n = (this.liveBlocks.get(block.heap) ?? 1) - 1
+    this.liveBlocks.set(block.heap, n)
+    if (n === 0) this.dropIfEmpty(block.heap)
+  }
+
+  /**
+   * Resizes a block in place when its heap allows it; returns the new block or `undefined`
+   * (and the caller allocates elsewhere and copies).
+   */
+  tryResize(block: HeapBlock, bytes: number): HeapBlock | undefined {
+    if (!block.heap.tryResize(block.ptr, bytes)) return undefined
+    return { heap: block.heap, ptr: block.ptr, bytes: block.heap.sizeOf(block.ptr) ?? bytes }
+  }
+
+  private track(heap: WasmHeap, ptr: number): HeapBlock {
+    this.liveBlocks.set(heap, (this.liveBlocks.get(heap) ?? 0) + 1)
+    return { heap, ptr, bytes: heap.sizeOf(ptr) ?? 0 }
+  }
+
+  private newHeap(): WasmHeap {
+    const heap = new WasmHeap({
+      maxBytes: this.options.maxHeapBytes,
+      initialBytes: this.options.initialHeapBytes,
+      forceFallback: this.options.forceFallback,
+    })
+    this.list.push(heap)
+    this.liveBlocks.set(heap, 0)
+    return heap
+  }
+
+  private dropIfEmpty(heap: WasmHeap): void {
+    if (heap === this.list[0] || (this.liveBlocks.get(heap) ?? 0) > 0) return
+    const i = this.list.indexOf(heap)
+    if (i >= 0) this.list.splice(i, 1)
+    this.liveBlocks.delete(heap)
+  }
+}
+
+let shared: HeapPool | undefined
+
+/**
+ * The process-wide pool used when a {@link VectorSlab} is created without one. Created on
+ * first use, with 4 GiB heaps and SIMD kernels where supported.
+ *
+ * @example
+ * ```ts
+ * const slab = new VectorSlab({ dim: 768, pool: sharedHeapPool() })
+ * ```
+ */
+export function sharedHeapPool(): HeapPool {
+  shared ??= new HeapPool()
+  return shared
+}
