@@ -86,6 +86,7 @@ export class HeapPool {
    * (a `VectorStoreError`) when a single heap could never hold the block.
    */
   alloc(bytes: number, prefer?: WasmHeap, what = 'block'): HeapBlock {
+    if (bytes > this.maxBlockBytes) throw blockTooLarge(bytes, this.maxBlockBytes, what)
     if (prefer !== undefined && this.liveBlocks.has(prefer)) {
       const ptr = prefer.tryAlloc(bytes)
       if (ptr !== undefined) return this.track(prefer, ptr)
@@ -96,10 +97,6 @@ export class HeapPool {
       if (ptr !== undefined) return this.track(heap, ptr)
     }
     const heap = this.newHeap()
-    if (bytes > heap.maxBlockBytes) {
-      this.dropIfEmpty(heap)
-      throw blockTooLarge(bytes, heap.maxBlockBytes, what)
-    }
     return this.track(heap, heap.alloc(bytes, what))
   }
 
