@@ -260,6 +260,37 @@ describe.each([
   })
 })
 
+describe.each([
+  ['SIMD', false],
+  ['fallback', true],
+])('addresses above 2 GiB (%s kernels)', (_name, forceFallback) => {
+  it('scores rows in the last bytes of a full 4 GiB heap (pointers past 2^31, block ending at 2^32)', () => {
+    // Only the touched pages become resident; the rest is address space.
+    const heap = new WasmHeap({ forceFallback })
+    heap.alloc(MAX_HEAP_BYTES - 16 - 3 * 64)
+    const [ids, a, b] = [heap.alloc(64), heap.alloc(64), heap.alloc(64)]
+    expect(heap.byteLength).toBe(MAX_HEAP_BYTES)
+    expect(b + 64).toBe(2 ** 32)
+    expect(ids).toBeGreaterThan(2 ** 31)
+    const f32 = heap.f32
+    // (b + 64) >>> 2 would wrap to 0: index arithmetic goes (ptr >>> 2) + n.
+    f32.fill(1, a >>> 2, (a >>> 2) + 16)
+    f32.fill(2, b >>> 2, (b >>> 2) + 16)
+    heap.u32.set([1, 0], ids >>> 2)
+    const k = heap.kernels
+    expect(k.dotF32(a, b, 16)).toBe(32)
+    expect(k.l2sqF32(b, a, 16)).toBe(16)
+    expect(k.dotI8(a, b, 64)).toBe(16 * 63 * 64) // 1.0f = 00 00 80 3f, 2.0f = 00 00 00 40
+    // Scan both rows, writing the scores over the id list (a is free scratch now).
+    k.scanDotF32(a, a, 64, 2, ids)
+    expect(Array.from(heap.f32.subarray(ids >>> 2, (ids >>> 2) + 2))).toEqual([16, 32])
+    heap.u32.set([1, 0], ids >>> 2)
+    k.gatherL2sqF32(a, a, 64, ids, 2, ids)
+    expect(Array.from(heap.f32.subarray(ids >>> 2, (ids >>> 2) + 2))).toEqual([16, 0])
+    expect(() => heap.alloc(16)).toThrow(/RESOURCE_EXHAUSTED|cannot allocate/)
+  })
+})
+
 describe('many small collections', () => {
   it('keeps 10,000 slabs of 100 x 8-d vectors in one shared 4 GiB heap', () => {
     const pool = new HeapPool()
