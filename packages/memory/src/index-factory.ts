@@ -1,0 +1,34 @@
+import type { ResolvedCollectionSpec } from '@vectorkit/core'
+import { FlatIndex } from './flat-index'
+import { JsRowStore } from './row-store'
+import { VectorColumn } from './vector-column'
+import type { VectorIndex } from './vector-index'
+
+/** Store-wide settings every index is built with. @internal */
+export interface IndexFactoryOptions {
+  /** Store seed; each collection derives its own from it and its name. */
+  seed: number
+  /** Plain-JS distance code instead of WebAssembly SIMD. */
+  forceJs: boolean
+}
+
+/** FNV-1a of the name mixed into the store seed, so collections get distinct, stable streams. */
+export function collectionSeed(storeSeed: number, name: string): number {
+  let h = 0x811c9dc5 ^ storeSeed
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+/**
+ * Builds the index a resolved spec asks for.
+ *
+ * @internal
+ */
+export function createIndex(
+  spec: ResolvedCollectionSpec,
+  _name: string,
+  _options: IndexFactoryOptions,
+): VectorIndex {
+  const column = new VectorColumn(spec.metric, new JsRowStore(spec.dimensions))
+  return new FlatIndex(column)
+}

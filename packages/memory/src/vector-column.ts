@@ -1,0 +1,135 @@
+import type { Metric } from '@vectorkit/core'
+import type { RowStore } from './row-store'
+
+/**
+ * The vectors of a collection plus the metric: scores rows against a query as *ranking
+ * distances* (lower is closer) that the indexes compare, and turns them into the public
+ * distance of `@vectorkit/core`'s convention at the end.
+ *
+ * | metric | ranking distance | public distance |
+ * | --- | --- | --- |
+ * | cosine | `1 - dot(q̂, x) / ‖x‖` | the same, clamped to [0, 2] |
+ * | dot | `-dot(q, x)` | the same |
+ * | l2 | `‖q - x‖²` | `√` of it |
+ *
+ * Vectors are stored as given (so `get` returns them unchanged); cosine keeps `1 / ‖x‖` per
+ * row instead of normalising the stored copy.
+ *
+ * @internal
+ */
+export class VectorColumn {
+  readonly dim: number
+  /** `1 / ‖x‖` per row (cosine only; empty otherwise). */
+  invNorm: Float32Array
+  private readonly mode: 0 | 1 | 2
+  private readonly scratch: Float32Array
+
+  constructor(
+    readonly metric: Metric,
+    readonly store: RowStore,
+  ) {
+    this.dim = store.dim
+    this.mode = metric === 'l2' ? 0 : metric === 'dot' ? 1 : 2
+    this.invNorm = new Float32Array(metric === 'cosine' ? store.capacity : 0)
+    this.scratch = new Float32Array(this.dim)
+  }
+
+  get capacity(): number {
+    return this.store.capacity
+  }
+
+  /** Bytes used by vectors and norms. */
+  get bytes(): number {
+    return this.store.bytes + this.invNorm.byteLength
+  }
+
+  ensureCapacity(rows: number): void {
+    this.store.ensureCapacity(rows)
+    if (this.mode === 2 && this.invNorm.length < this.store.capacity) {
+      const next = new Float32Array(this.store.capacity)
+      next.set(this.invNorm)
+      this.invNorm = next
+    }
+  }
+
+  write(row: number, vector: Float32Array): void {
+    this.store.write(row, vector)
+    if (this.mode === 2) {
+      let s = 0
+      for (let i = 0; i < vector.length; i++) s += vector[i]! * vector[i]!
+      this.invNorm[row] = 1 / Math.sqrt(s)
+    }
+  }
+
+  /** A fresh copy of the stored vector of `row`. */
+  read(row: number): Float32Array {
+    const out = new Float32Array(this.dim)
+    this.store.read(row, out)
+    return out
+  }
+
+  /** Loads a query for {@link VectorColumn.gather} / {@link VectorColumn.scan}. */
+  prepare(query: Float32Array, maxIds: number): void {
+    if (this.mode === 2) {
+      let s = 0
+      for (let i = 0; i < query.length; i++) s += query[i]! * query[i]!
+      const inv = 1 / Math.sqrt(s)
+      for (let i = 0; i < query.length; i++) this.scratch[i] = query[i]! * inv
+      this.store.prepare(this.scratch, maxIds)
+    } else {
+      this.store.prepare(query, maxIds)
+    }
+  }
+
+  /** Loads stored row `row` as the query (distances between stored vectors). */
+  prepareRow(row: number, maxIds: number): void {
+    const v = new Float32Array(this.dim)
+    this.store.read(row, v)
+    this.prepare(v, maxIds)
+  }
+
+  /** Ranking distances of the rows in `store.ids[idsOffset ..]` into `store.out[outOffset ..]`. */
+  gather(count: number): void {
+    const s = this.store
+    if (this.mode === 0) {
+      s.gatherL2sq(count)
+      return
+    }
+    s.gatherDot(count)
+    const out = s.out
+    const o = s.outOffset
+    if (this.mode === 1) {
+      for (let j = 0; j < count; j++) out[o + j] = -out[o + j]!
+    } else {
+      const ids = s.ids
+      const io = s.idsOffset
+      const inv = this.invNorm
+      for (let j = 0; j < count; j++) out[o + j] = 1 - out[o + j]! * inv[ids[io + j]!]!
+    }
+  }
+
+  /** Ranking distances of rows `0 .. n-1` into `store.out[outOffset ..]`. */
+  scan(n: number): void {
+    const s = this.store
+    if (this.mode === 0) {
+      s.scanL2sq(n)
+      return
+    }
+    s.scanDot(n)
+    const out = s.out
+    const o = s.outOffset
+    if (this.mode === 1) {
+      for (let j = 0; j < n; j++) out[o + j] = -out[o + j]!
+    } else {
+      const inv = this.invNorm
+      for (let j = 0; j < n; j++) out[o + j] = 1 - out[o + j]! * inv[j]!
+    }
+  }
+
+  /** The public distance for a ranking distance. */
+  toPublic(d: number): number {
+    if (this.mode === 0) return Math.sqrt(Math.max(d, 0))
+    if (this.mode === 2) return d < 0 ? 0 : Math.min(d, 2)
+    return d
+  }
+}
