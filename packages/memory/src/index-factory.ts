@@ -1,6 +1,7 @@
 import type { ResolvedCollectionSpec } from '@vectorkit/core'
 import { FlatIndex } from './flat-index'
-import { JsRowStore } from './row-store'
+import { HeapPool, sharedHeapPool } from './kernels/index'
+import { SlabRowStore } from './slab-row-store'
 import { VectorColumn } from './vector-column'
 import type { VectorIndex } from './vector-index'
 
@@ -19,6 +20,14 @@ export function collectionSeed(storeSeed: number, name: string): number {
   return h >>> 0
 }
 
+let jsPool: HeapPool | undefined
+
+/** One process-wide pool with the plain-JS kernels, for stores opened with `forceJsKernels`. */
+function fallbackPool(): HeapPool {
+  jsPool ??= new HeapPool({ forceFallback: true })
+  return jsPool
+}
+
 /**
  * Builds the index a resolved spec asks for.
  *
@@ -27,8 +36,9 @@ export function collectionSeed(storeSeed: number, name: string): number {
 export function createIndex(
   spec: ResolvedCollectionSpec,
   _name: string,
-  _options: IndexFactoryOptions,
+  options: IndexFactoryOptions,
 ): VectorIndex {
-  const column = new VectorColumn(spec.metric, new JsRowStore(spec.dimensions))
+  const pool = options.forceJs ? fallbackPool() : sharedHeapPool()
+  const column = new VectorColumn(spec.metric, new SlabRowStore(spec.dimensions, pool))
   return new FlatIndex(column)
 }

@@ -31,6 +31,10 @@ export interface RowStore {
   /** Scores rows `0 .. n-1` into `out[outOffset ..]` (`prepare` with `maxIds >= n` first). */
   scanDot(n: number): void
   scanL2sq(n: number): void
+  /** Dot product of two stored rows (no query involved). */
+  pairDot(a: number, b: number): number
+  /** Squared distance of two stored rows. */
+  pairL2sq(a: number, b: number): number
   /** The rows `0 .. rows-1` as bytes (unpadded float32, row after row), for snapshots. */
   exportRows(rows: number): Uint8Array
   /** Replaces rows `0 .. rows-1` from {@link RowStore.exportRows} output. */
@@ -111,6 +115,27 @@ export class JsRowStore implements RowStore {
 
   scanL2sq(n: number): void {
     for (let r = 0; r < n; r++) this.out[r] = this.l2sq(r * this.dim)
+  }
+
+  pairDot(a: number, b: number): number {
+    const d = this.data
+    const x = a * this.dim
+    const y = b * this.dim
+    let s = 0
+    for (let i = 0; i < this.dim; i++) s += d[x + i]! * d[y + i]!
+    return s
+  }
+
+  pairL2sq(a: number, b: number): number {
+    const d = this.data
+    const x = a * this.dim
+    const y = b * this.dim
+    let s = 0
+    for (let i = 0; i < this.dim; i++) {
+      const t = d[x + i]! - d[y + i]!
+      s += t * t
+    }
+    return s
   }
 
   exportRows(rows: number): Uint8Array {

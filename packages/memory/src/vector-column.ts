@@ -126,6 +126,13 @@ export class VectorColumn {
     }
   }
 
+  /** Ranking distance between two stored rows. */
+  pairDistance(a: number, b: number): number {
+    if (this.mode === 0) return this.store.pairL2sq(a, b)
+    const d = this.store.pairDot(a, b)
+    return this.mode === 1 ? -d : 1 - d * this.invNorm[a]! * this.invNorm[b]!
+  }
+
   /** The public distance for a ranking distance. */
   toPublic(d: number): number {
     if (this.mode === 0) return Math.sqrt(Math.max(d, 0))
