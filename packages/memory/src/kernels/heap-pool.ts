@@ -117,6 +117,23 @@ export class HeapPool {
     return { heap: block.heap, ptr: block.ptr, bytes: block.heap.sizeOf(block.ptr) ?? bytes }
   }
 
+  /**
+   * Moves `block` to one of `bytes`, keeping its first `keepBytes` bytes: in place when its
+   * heap allows, else into a new block (same heap preferred) followed by a copy and a free.
+   * The returned block may be in another heap; `block` must not be used afterwards.
+   */
+  realloc(block: HeapBlock, bytes: number, keepBytes: number, what = 'block'): HeapBlock {
+    const resized = this.tryResize(block, bytes)
+    if (resized !== undefined) return resized
+    const next = this.alloc(bytes, block.heap, what)
+    const end = block.ptr + Math.min(keepBytes, block.bytes, next.bytes)
+    // Views are read after alloc, which may have grown (and detached) the memory.
+    if (next.heap === block.heap) next.heap.u8.copyWithin(next.ptr, block.ptr, end)
+    else next.heap.u8.set(block.heap.u8.subarray(block.ptr, end), next.ptr)
+    this.free(block)
+    return next
+  }
+
   private track(heap: WasmHeap, ptr: number): HeapBlock {
     this.liveBlocks.set(heap, (this.liveBlocks.get(heap) ?? 0) + 1)
     return { heap, ptr, bytes: heap.sizeOf(ptr) ?? 0 }

@@ -22,14 +22,17 @@ export { type HeapBlock, HeapPool, type HeapPoolOptions, sharedHeapPool } from '
 export { createFallbackKernels } from './js-fallback'
 export { type CreateKernelsOptions, createKernels, type Kernels, simdSupported } from './kernels'
 export { KERNELS_WAT_SHA256 } from './kernels.generated'
-export { ScratchBuffers, type ScratchSlot } from './scratch-buffers'
 export {
+  KERNEL_NAMES,
+  MAX_F32_DIM,
   MAX_I8_DIM,
+  type RowLayout,
+  rowLayout,
   type ScoreArray,
   type SlabMetric,
   type VectorKind,
-  VectorSlab,
-  type VectorSlabOptions,
-} from './vector-slab'
+} from './row-layout'
+export { ScratchBuffers, type ScratchSlot } from './scratch-buffers'
+export { VectorSlab, type VectorSlabOptions } from './vector-slab'
 export { hasWebAssembly, type WasmApi, type WasmMemory, type WasmModule, webAssembly } from './wasm-api'
 export { MAX_HEAP_BYTES, WASM_PAGE_BYTES, WasmHeap, type WasmHeapOptions } from './wasm-heap'

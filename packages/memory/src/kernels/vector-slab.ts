@@ -1,17 +1,15 @@
 import { blockTooLarge } from './errors'
 import { type HeapBlock, type HeapPool, sharedHeapPool } from './heap-pool'
 import type { Kernels } from './kernels'
+import {
+  KERNEL_NAMES,
+  MAX_I8_DIM,
+  rowLayout,
+  type ScoreArray,
+  type SlabMetric,
+  type VectorKind,
+} from './row-layout'
 import type { WasmHeap } from './wasm-heap'
-
-/** Element type of a slab: float32, or int8 (already quantized by the caller). */
-export type VectorKind = 'f32' | 'i8'
-/** What a kernel computes: dot product, or squared Euclidean distance. */
-export type SlabMetric = 'dot' | 'l2sq'
-/** Kernel results: float32 for f32 slabs, exact int32 for i8 slabs. */
-export type ScoreArray = Float32Array | Int32Array
-
-/** Largest int8 dimension for which every int8 kernel is exact in int32 (l2sq: n * 255^2 < 2^31). */
-export const MAX_I8_DIM = 32_768
 
 /**
  * Options of {@link VectorSlab}.
@@ -76,18 +74,12 @@ export class VectorSlab {
   private count = 0
 
   constructor(options: VectorSlabOptions) {
-    const { dim } = options
     const kind = options.kind ?? 'f32'
-    if (kind !== 'f32' && kind !== 'i8')
-      throw new RangeError(`VectorSlab: kind must be 'f32' or 'i8', got ${kind}`)
-    const maxDim = kind === 'i8' ? MAX_I8_DIM : 2 ** 26
-    if (!Number.isInteger(dim) || dim < 1 || dim > maxDim) {
-      throw new RangeError(`VectorSlab: dim must be an integer from 1 to ${maxDim} for ${kind}, got ${dim}`)
-    }
-    this.dim = dim
+    const layout = rowLayout(options.dim, kind)
+    this.dim = options.dim
     this.kind = kind
-    this.paddedDim = kind === 'f32' ? Math.ceil(dim / 4) * 4 : Math.ceil(dim / 16) * 16
-    this.rowBytes = kind === 'f32' ? this.paddedDim * 4 : this.paddedDim
+    this.paddedDim = layout.paddedDim
+    this.rowBytes = layout.rowBytes
     this.pool = options.pool ?? sharedHeapPool()
     const rows = Math.max(1, Math.ceil(options.initialCapacity ?? 8))
     this.checkRows(rows)
@@ -143,18 +135,7 @@ export class VectorSlab {
     // Doubling while small, 1.5x when large: amortised O(1) appends without doubling 3 GiB.
     const grown = this.cap < 65_536 ? this.cap * 2 : Math.ceil(this.cap * 1.5)
     const newCap = Math.min(maxRows, Math.max(rows, grown, 8))
-    const bytes = newCap * this.rowBytes
-    const resized = this.pool.tryResize(old, bytes)
-    if (resized !== undefined) {
-      this.block = resized
-    } else {
-      const next = this.pool.alloc(bytes, old.heap, 'vector slab')
-      const used = this.count * this.rowBytes
-      if (next.heap === old.heap) next.heap.u8.copyWithin(next.ptr, old.ptr, old.ptr + used)
-      else next.heap.u8.set(old.heap.u8.subarray(old.ptr, old.ptr + used), next.ptr)
-      this.block = next
-      this.pool.free(old)
-    }
+    this.block = this.pool.realloc(old, newCap * this.rowBytes, this.count * this.rowBytes, 'vector slab')
     this.cap = newCap
   }
 
@@ -172,17 +153,7 @@ export class VectorSlab {
     if (row >= this.cap) this.ensureCapacity(row + 1)
     const heap = this.live().heap
     if (row > this.count) heap.u8.fill(0, this.ptr(this.count), this.ptr(row))
-    const p = this.ptr(row)
-    if (this.kind === 'f32') {
-      const f32 = heap.f32
-      const at = p >>> 2
-      f32.set(vector, at)
-      f32.fill(0, at + this.dim, at + this.paddedDim)
-    } else {
-      const i8 = heap.i8
-      i8.set(vector, p)
-      i8.fill(0, p + this.dim, p + this.paddedDim)
-    }
+    this.writePadded(heap, this.ptr(row), vector)
     if (row >= this.count) this.count = row + 1
   }
 
@@ -240,15 +211,7 @@ export class VectorSlab {
     }
     const heap = this.live().heap
     const q = heap.scratch.get('query', this.rowBytes)
-    if (this.kind === 'f32') {
-      const f32 = heap.f32
-      f32.set(vector, q >>> 2)
-      f32.fill(0, (q >>> 2) + this.dim, (q >>> 2) + this.paddedDim)
-    } else {
-      const i8 = heap.i8
-      i8.set(vector, q)
-      i8.fill(0, q + this.dim, q + this.paddedDim)
-    }
+    this.writePadded(heap, q, vector)
     return q
   }
 
@@ -265,16 +228,10 @@ export class VectorSlab {
     }
     const heap = this.live().heap
     const out = heap.scratch.get('out', count * 4)
-    const k = heap.kernels
-    const base = this.ptr(start)
-    if (this.kind === 'f32') {
-      if (metric === 'dot') k.scanDotF32(query, base, this.rowBytes, count, out)
-      else k.scanL2sqF32(query, base, this.rowBytes, count, out)
-      return new Float32Array(heap.memory.buffer, out, count)
-    }
-    if (metric === 'dot') k.scanDotI8(query, base, this.rowBytes, count, out)
-    else k.scanL2sqI8(query, base, this.rowBytes, count, out)
-    return new Int32Array(heap.memory.buffer, out, count)
+    heap.kernels[KERNEL_NAMES[this.kind][metric].scan](query, this.ptr(start), this.rowBytes, count, out)
+    return this.kind === 'f32'
+      ? new Float32Array(heap.memory.buffer, out, count)
+      : new Int32Array(heap.memory.buffer, out, count)
   }
 
   /**
@@ -294,25 +251,22 @@ export class VectorSlab {
         throw new RangeError(`VectorSlab.gather: row ${id} outside 0..${this.count - 1}`)
       u32[at + j] = id
     }
-    const k = heap.kernels
-    const base = this.live().ptr
-    if (this.kind === 'f32') {
-      if (metric === 'dot') k.gatherDotF32(query, base, this.rowBytes, idsPtr, count, out)
-      else k.gatherL2sqF32(query, base, this.rowBytes, idsPtr, count, out)
-      return new Float32Array(heap.memory.buffer, out, count)
-    }
-    if (metric === 'dot') k.gatherDotI8(query, base, this.rowBytes, idsPtr, count, out)
-    else k.gatherL2sqI8(query, base, this.rowBytes, idsPtr, count, out)
-    return new Int32Array(heap.memory.buffer, out, count)
+    heap.kernels[KERNEL_NAMES[this.kind][metric].gather](
+      query,
+      this.ptr(0),
+      this.rowBytes,
+      idsPtr,
+      count,
+      out,
+    )
+    return this.kind === 'f32'
+      ? new Float32Array(heap.memory.buffer, out, count)
+      : new Int32Array(heap.memory.buffer, out, count)
   }
 
   /** One score: the query at `query` against `row` (not bounds-checked; keep `row < size`). */
   score(metric: SlabMetric, query: number, row: number): number {
-    const k = this.block!.heap.kernels
-    const p = this.ptr(row)
-    if (this.kind === 'f32')
-      return metric === 'dot' ? k.dotF32(query, p, this.paddedDim) : k.l2sqF32(query, p, this.paddedDim)
-    return metric === 'dot' ? k.dotI8(query, p, this.paddedDim) : k.l2sqI8(query, p, this.paddedDim)
+    return this.block!.heap.kernels[KERNEL_NAMES[this.kind][metric].one](query, this.ptr(row), this.paddedDim)
   }
 
   /** Frees the rows. Idempotent; any other use afterwards throws. */
@@ -322,6 +276,20 @@ export class VectorSlab {
     this.block = undefined
     this.cap = 0
     this.count = 0
+  }
+
+  /** Stores `vector` at `p` in this slab's element type and zeroes the padding after it. */
+  private writePadded(heap: WasmHeap, p: number, vector: ArrayLike<number>): void {
+    if (this.kind === 'f32') {
+      const f32 = heap.f32
+      const at = p >>> 2
+      f32.set(vector, at)
+      f32.fill(0, at + this.dim, at + this.paddedDim)
+    } else {
+      const i8 = heap.i8
+      i8.set(vector, p)
+      i8.fill(0, p + this.dim, p + this.paddedDim)
+    }
   }
 
   private live(): HeapBlock {
