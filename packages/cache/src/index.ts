@@ -1,1 +1,6 @@
-export {}
+export type { CachedStore } from './cached-store'
+export { withCache } from './cached-store'
+export type { CacheEvent, CacheEventKind } from './diagnostics'
+export { CACHE_CHANNEL } from './diagnostics'
+export type { CacheOptions, Clock } from './options'
+export type { CacheStats } from './search-cache'
