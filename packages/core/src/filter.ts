@@ -309,8 +309,27 @@ export function compileFilter(filter: unknown): FilterPredicate {
   return compileNode(node)
 }
 
+// A user filter may use a metadata key named "op", so a node is recognised by its shape: user
+// filters never hold arrays as field values, nor an object under a non-operator key. The one
+// shape both can take is `{ op: 'true' }`, read here as the node (match all).
 function isNode(f: unknown): f is FilterNode {
-  return isPlainObject(f) && typeof f.op === 'string'
+  if (!isPlainObject(f) || typeof f.op !== 'string') return false
+  switch (f.op) {
+    case 'true':
+      return Object.keys(f).length === 1
+    case 'and':
+    case 'or':
+      return Array.isArray(f.children) && f.children.every(isNode)
+    case 'not':
+      return isNode(f.child)
+    case 'eq':
+    case 'range':
+    case 'in':
+    case 'exists':
+      return Array.isArray(f.path)
+    default:
+      return false
+  }
 }
 
 function compileNode(node: FilterNode): FilterPredicate {
