@@ -1,4 +1,11 @@
-import { canonicalFilter, compileFilter, type FilterNode, matchesFilter, parseFilter } from '@vectorkit/core'
+import {
+  canonicalFilter,
+  compileFilter,
+  type FilterNode,
+  type Metadata,
+  matchesFilter,
+  parseFilter,
+} from '@vectorkit/core'
 import { describe, expect, it } from 'vitest'
 
 // Regression: compileFilter and canonicalFilter accept both user filters and parsed nodes; a
@@ -28,8 +35,8 @@ describe('user filters on a metadata key named "op" versus parsed nodes', () => 
     for (const f of filters) {
       const node: FilterNode = parseFilter(f)
       const p = compileFilter(node)
-      for (const m of [undefined, {}, { a: 1 }, { a: 2, b: 2 }, { b: 1 }])
-        expect(p(m)).toBe(compileFilter(f)(m))
+      const samples: (Metadata | undefined)[] = [undefined, {}, { a: 1 }, { a: 2, b: 2 }, { b: 1 }]
+      for (const m of samples) expect(p(m)).toBe(compileFilter(f)(m))
       expect(canonicalFilter(node)).toBe(canonicalFilter(f))
     }
   })
