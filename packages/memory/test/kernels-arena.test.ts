@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   FreeList,
   HeapPool,
+  KEEP_WARM_BYTES,
   MAX_HEAP_BYTES,
   VectorSlab,
   WASM_PAGE_BYTES,
@@ -152,7 +153,17 @@ describe('HeapPool', () => {
     expect(pool.heaps.length).toBe(1)
     pool.free(blocks[0]!)
     pool.free(blocks[1]!)
-    expect(pool.heaps.length).toBe(1) // the first heap stays
+    expect(pool.heaps.length).toBe(1) // a small last heap stays warm
+    expect(pool.usage()).toEqual({ heaps: 1, reservedBytes: pool.heaps[0]!.byteLength, allocatedBytes: 0 })
+  })
+
+  it('lets a big heap go once it is empty, even the last one', () => {
+    const pool = new HeapPool({ initialHeapBytes: WASM_PAGE_BYTES })
+    const block = pool.alloc(KEEP_WARM_BYTES + 1)
+    expect(pool.usage().allocatedBytes).toBe(KEEP_WARM_BYTES + 16)
+    pool.free(block)
+    expect(pool.heaps.length).toBe(0)
+    expect(pool.alloc(16).heap.byteLength).toBe(WASM_PAGE_BYTES) // a fresh, small heap
   })
 
   it('throws RESOURCE_EXHAUSTED with the sizes for a block no heap can hold', () => {

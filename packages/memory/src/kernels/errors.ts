@@ -2,7 +2,14 @@ import { VectorStoreError } from '@vectorkit/core'
 
 const GIB = 1024 ** 3
 
-/** `12345678 bytes (11.77 MiB)`: exact number first, readable size second. */
+/**
+ * Exact byte count first, readable size second, for error messages.
+ *
+ * @example
+ * ```ts
+ * formatBytes(12345678) // '12345678 bytes (11.77 MiB)'
+ * ```
+ */
 export function formatBytes(bytes: number): string {
   const units = ['KiB', 'MiB', 'GiB'] as const
   let value = bytes

@@ -1,6 +1,26 @@
 import { blockTooLarge } from './errors'
 import { HEAP_RESERVED_BYTES, MAX_HEAP_BYTES, WASM_PAGE_BYTES, WasmHeap } from './wasm-heap'
 
+/** An empty heap up to this size is kept when it is the pool's last one (see {@link HeapPool}). */
+export const KEEP_WARM_BYTES = 64 * 1024 * 1024
+
+/**
+ * Sizes of a {@link HeapPool}, for stats and health reports.
+ *
+ * @example
+ * ```ts
+ * const { reservedBytes, allocatedBytes } = sharedHeapPool().usage()
+ * ```
+ */
+export interface HeapPoolUsage {
+  /** Number of heaps (WebAssembly memories). */
+  heaps: number
+  /** Sum of the heaps' current memory sizes: what the process holds, used or not. */
+  reservedBytes: number
+  /** Bytes in live blocks, scratch buffers included. */
+  allocatedBytes: number
+}
+
 /**
  * Options of {@link HeapPool}.
  *
@@ -41,9 +61,10 @@ export interface HeapBlock {
  * memory per collection does not scale to thousands of collections; a pool fills one heap up
  * to its limit (4 GiB by default) and only then opens another.
  *
- * A heap that no longer holds any pool block is dropped (its memory is garbage-collected),
- * except the first one, which is kept warm. WebAssembly memories cannot shrink, so a heap's
- * size stays at its high-water mark while it lives.
+ * A heap that no longer holds any pool block is dropped and its memory left to the garbage
+ * collector, unless it is the pool's only heap and at most {@link KEEP_WARM_BYTES} big (so a
+ * create/drop loop does not churn memories). This matters because WebAssembly memories cannot
+ * shrink: a heap's resident size stays at its high-water mark for as long as it lives.
  *
  * @example
  * ```ts
@@ -68,6 +89,17 @@ export class HeapPool {
   /** The heaps currently in the pool, oldest first. */
   get heaps(): readonly WasmHeap[] {
     return this.list
+  }
+
+  /** Current sizes; cheap (sums over the few heaps). */
+  usage(): HeapPoolUsage {
+    let reservedBytes = 0
+    let allocatedBytes = 0
+    for (const heap of this.list) {
+      reservedBytes += heap.byteLength
+      allocatedBytes += heap.allocatedBytes
+    }
+    return { heaps: this.list.length, reservedBytes, allocatedBytes }
   }
 
   /** The largest block any heap of this pool can hold. */
@@ -151,7 +183,8 @@ export class HeapPool {
   }
 
   private dropIfEmpty(heap: WasmHeap): void {
-    if (heap === this.list[0] || (this.liveBlocks.get(heap) ?? 0) > 0) return
+    if ((this.liveBlocks.get(heap) ?? 0) > 0) return
+    if (this.list.length === 1 && heap.byteLength <= KEEP_WARM_BYTES) return
     const i = this.list.indexOf(heap)
     if (i >= 0) this.list.splice(i, 1)
     this.liveBlocks.delete(heap)

@@ -18,7 +18,14 @@
  */
 export { formatBytes } from './errors'
 export { FreeList } from './free-list'
-export { type HeapBlock, HeapPool, type HeapPoolOptions, sharedHeapPool } from './heap-pool'
+export {
+  type HeapBlock,
+  HeapPool,
+  type HeapPoolOptions,
+  type HeapPoolUsage,
+  KEEP_WARM_BYTES,
+  sharedHeapPool,
+} from './heap-pool'
 export { createFallbackKernels } from './js-fallback'
 export { type CreateKernelsOptions, createKernels, type Kernels, simdSupported } from './kernels'
 export { KERNELS_WAT_SHA256 } from './kernels.generated'

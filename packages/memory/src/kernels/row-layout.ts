@@ -30,7 +30,14 @@ export interface RowLayout {
   readonly rowBytes: number
 }
 
-/** The {@link RowLayout} of `dim`-dimensional `kind` vectors; RangeError for bad input. */
+/**
+ * The {@link RowLayout} of `dim`-dimensional `kind` vectors; RangeError for bad input.
+ *
+ * @example
+ * ```ts
+ * const { paddedDim, rowBytes } = rowLayout(768, 'i8') // 768, 768
+ * ```
+ */
 export function rowLayout(dim: number, kind: VectorKind): RowLayout {
   if (kind !== 'f32' && kind !== 'i8') throw new RangeError(`kind must be 'f32' or 'i8', got ${String(kind)}`)
   const maxDim = kind === 'i8' ? MAX_I8_DIM : MAX_F32_DIM
