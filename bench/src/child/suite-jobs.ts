@@ -1,0 +1,16 @@
+import type { BenchRow } from '../results'
+import { SystemUnavailable } from '../systems/types'
+import type { JobSpec } from './job'
+
+type Emit = (row: Omit<BenchRow, 'stealPct' | 'versions'>) => void
+type Progress = (label: string, done: number, total: number) => void
+
+/** Jobs that are not one index system: Postgres, ingest, open. */
+export async function runJobBySuite(
+  job: JobSpec,
+  _emit: Emit,
+  _progress: Progress,
+  _versions: Record<string, string>,
+): Promise<void> {
+  throw new SystemUnavailable(`skipped: job ${job.system} is not implemented in this bench version`)
+}

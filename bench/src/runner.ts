@@ -1,0 +1,43 @@
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { ChildMessage, JobSpec } from './child/job'
+import type { BenchRow } from './results'
+
+const CHILD = fileURLToPath(new URL('./child/main.ts', import.meta.url))
+
+/** Outcome of one child: its rows, and an error message when it crashed. */
+export interface JobOutcome {
+  rows: BenchRow[]
+  error?: string
+}
+
+/**
+ * Runs a job in a fresh Node process with the parent's loader flags (`--conditions=source
+ * --import tsx`) plus `--expose-gc` for memory readings.
+ */
+export function runJob(
+  job: JobSpec,
+  onProgress: (label: string, done: number, total: number) => void,
+  onRow: (row: BenchRow) => void,
+): Promise<JobOutcome> {
+  return new Promise((resolve) => {
+    const child = fork(CHILD, [], {
+      execArgv: [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    const rows: BenchRow[] = []
+    let error: string | undefined
+    child.on('message', (msg: ChildMessage) => {
+      if (msg.type === 'progress') onProgress(msg.label, msg.done, msg.total)
+      else if (msg.type === 'row') {
+        rows.push(msg.row)
+        onRow(msg.row)
+      } else if (msg.type === 'error') error = msg.message
+    })
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && !error) error = `child exited with ${signal ?? `code ${code}`}`
+      resolve(error ? { rows, error } : { rows })
+    })
+    child.send(job)
+  })
+}
