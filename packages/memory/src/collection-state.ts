@@ -52,6 +52,7 @@ export class CollectionState {
       const row = this.index.insert(r.vector)
       this.table.set(row, r.id, r.metadata, r.expiresAt === undefined ? 0 : r.expiresAt.getTime())
     }
+    this.index.maintain()
   }
 
   /** Deletes the ids that exist; returns how many of them were visible at `now`. */
@@ -64,6 +65,7 @@ export class CollectionState {
       this.table.clear(row)
       this.index.remove(row)
     }
+    this.index.maintain()
     return visible
   }
 
@@ -120,7 +122,8 @@ export class CollectionState {
   search(query: Float32Array, o: ValidSearchOptions, now: number): RowHit[] {
     const accept = this.rowFilter(o.filter, o.excludeIds, now)
     const top = new TopK(o.k, this.table.ids)
-    const selectivity = accept === undefined ? 1 : this.estimateSelectivity(accept)
+    const selectivity =
+      accept === undefined || this.index.type === 'flat' ? 1 : this.estimateSelectivity(accept)
     this.index.search(query, { k: o.k, accept, selectivity, efSearch: o.efSearch, exact: o.exact }, top)
     const hits = top.sorted()
     const out: RowHit[] = new Array(hits.length)

@@ -67,6 +67,8 @@ export class FlatIndex implements VectorIndex {
     return { rows: this.limit, freeRows: this.free.length, simd: this.column.store.simd }
   }
 
+  maintain(): void {}
+
   release(): void {
     this.column.store.release()
   }

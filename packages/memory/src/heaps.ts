@@ -153,6 +153,10 @@ export class TopK {
     this.rows = new Uint32Array(k)
   }
 
+  clear(): void {
+    this.size = 0
+  }
+
   /** True when `(d, row)` would enter the list now. */
   accepts(row: number, d: number): boolean {
     if (this.size < this.k) return true

@@ -1,5 +1,6 @@
 import type { ResolvedCollectionSpec } from '@vectorkit/core'
 import { FlatIndex } from './flat-index'
+import { HnswIndex } from './hnsw-index'
 import { HeapPool, sharedHeapPool } from './kernels/index'
 import { SlabRowStore } from './slab-row-store'
 import { VectorColumn } from './vector-column'
@@ -35,10 +36,11 @@ function fallbackPool(): HeapPool {
  */
 export function createIndex(
   spec: ResolvedCollectionSpec,
-  _name: string,
+  name: string,
   options: IndexFactoryOptions,
 ): VectorIndex {
   const pool = options.forceJs ? fallbackPool() : sharedHeapPool()
   const column = new VectorColumn(spec.metric, new SlabRowStore(spec.dimensions, pool))
+  if (spec.index.type === 'hnsw') return new HnswIndex(spec.index, column, collectionSeed(options.seed, name))
   return new FlatIndex(column)
 }

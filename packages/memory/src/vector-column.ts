@@ -2,6 +2,24 @@ import type { Metric } from '@vectorkit/core'
 import type { RowStore } from './row-store'
 
 /**
+ * What the HNSW loops need to score rows: load a query, then rounds of "write row numbers to
+ * `ids[idsOffset + j]`, `gather(count)`, read ranking distances from `out[outOffset + j]`".
+ * The views are valid until the next `prepare` (nothing else in a search allocates).
+ *
+ * @internal
+ */
+export interface Scorer {
+  prepare(query: Float32Array, maxIds: number): void
+  gather(count: number): void
+  readonly ids: Uint32Array
+  readonly idsOffset: number
+  readonly out: Float32Array
+  readonly outOffset: number
+  /** Ranking distance between two stored rows. */
+  pairDistance(a: number, b: number): number
+}
+
+/**
  * The vectors of a collection plus the metric: scores rows against a query as *ranking
  * distances* (lower is closer) that the indexes compare, and turns them into the public
  * distance of `@vectorkit/core`'s convention at the end.
@@ -17,7 +35,7 @@ import type { RowStore } from './row-store'
  *
  * @internal
  */
-export class VectorColumn {
+export class VectorColumn implements Scorer {
   readonly dim: number
   /** `1 / ‖x‖` per row (cosine only; empty otherwise). */
   invNorm: Float32Array
@@ -36,6 +54,22 @@ export class VectorColumn {
 
   get capacity(): number {
     return this.store.capacity
+  }
+
+  get ids(): Uint32Array {
+    return this.store.ids
+  }
+
+  get idsOffset(): number {
+    return this.store.idsOffset
+  }
+
+  get out(): Float32Array {
+    return this.store.out
+  }
+
+  get outOffset(): number {
+    return this.store.outOffset
   }
 
   /** Bytes used by vectors and norms. */

@@ -52,6 +52,8 @@ export interface VectorIndex {
   readonly bytes: number
   /** Index-specific facts for `CollectionStats.details`. */
   details(): Record<string, unknown>
+  /** Housekeeping after a write batch (HNSW: repair when tombstones pile up). */
+  maintain(): void
   /** Frees WebAssembly memory. */
   release(): void
 }

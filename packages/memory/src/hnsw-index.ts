@@ -1,0 +1,164 @@
+import type { ResolvedHnswIndexSpec } from '@vectorkit/core'
+import type { TopK } from './heaps'
+import { HnswBuilder } from './hnsw-build'
+import { HnswGraph, type HnswGraphState, LIVE, TOMBSTONE } from './hnsw-graph'
+import { repairGraph } from './hnsw-repair'
+import { HnswSearcher } from './hnsw-search'
+import { Rng } from './rng'
+import type { VectorColumn } from './vector-column'
+import { exactSearch, type IndexSearch, type VectorIndex } from './vector-index'
+
+/** Below this share of matching records a filtered search scans the matches exactly. */
+export const EXACT_SELECTIVITY = 0.05
+
+/** Snapshot of an HNSW index without its vectors (internal; for persistence). */
+export interface HnswIndexState {
+  graph: HnswGraphState
+  rngState: number
+}
+
+/**
+ * HNSW (Malkov & Yashunin) over a {@link VectorColumn}: adjacency in typed arrays, distances
+ * through the batched gather kernel, tombstone deletes with periodic repair, deterministic
+ * builds for a seed.
+ *
+ * Search strategy:
+ * - no filter: greedy descent, then a best-first search of layer 0 with `ef = max(efSearch, k)`;
+ * - filter: the predicate is applied during traversal (non-matching nodes are walked through
+ *   but never returned); when the sampled selectivity is below {@link EXACT_SELECTIVITY}, or
+ *   so few records match that a scan is cheaper, the matching records are scanned exactly;
+ * - whenever the graph yields fewer than `k` hits, an exact scan of the matching records
+ *   completes the answer, so a search returns `k` hits whenever `k` records match.
+ *
+ * @internal
+ */
+export class HnswIndex implements VectorIndex {
+  readonly type = 'hnsw'
+  readonly graph: HnswGraph
+  private readonly searcher: HnswSearcher
+  private readonly builder: HnswBuilder
+  private readonly rng: Rng
+  private repairs = 0
+
+  constructor(
+    readonly spec: ResolvedHnswIndexSpec,
+    readonly column: VectorColumn,
+    seed: number,
+  ) {
+    this.graph = new HnswGraph(spec.m)
+    this.searcher = new HnswSearcher(this.graph)
+    this.rng = new Rng(seed)
+    this.builder = new HnswBuilder(this.graph, this.searcher, column, spec.efConstruction, this.rng)
+  }
+
+  get rowLimit(): number {
+    return this.graph.limit
+  }
+
+  get tombstones(): number {
+    return this.graph.tombstones
+  }
+
+  get bytes(): number {
+    return this.column.bytes + this.graph.bytes
+  }
+
+  reserve(additional: number): void {
+    const need = this.graph.rowsNeeded(additional)
+    this.column.ensureCapacity(need)
+    this.graph.ensureCapacity(need)
+  }
+
+  insert(vector: Float32Array): number {
+    const level = this.builder.randomLevel()
+    const row = this.graph.allocRow(level)
+    this.column.ensureCapacity(row + 1)
+    this.column.write(row, vector)
+    this.column.prepare(vector, this.graph.m0 + 1)
+    this.builder.link(row, level)
+    return row
+  }
+
+  remove(row: number): void {
+    const g = this.graph
+    if (g.state[row] !== LIVE) return
+    g.state[row] = TOMBSTONE
+    g.live--
+    g.tombstones++
+  }
+
+  /** Repairs once tombstones exceed 1/8 of the live rows (amortised O(1) per delete). */
+  maintain(): void {
+    const g = this.graph
+    if (g.tombstones > 0 && (g.live === 0 || g.tombstones >= Math.max(32, g.live / 8))) this.repair()
+  }
+
+  /** Reconnects around every tombstone and frees their rows (see {@link repairGraph}). */
+  repair(): number {
+    this.repairs++
+    return repairGraph(this.graph, this.builder, this.column)
+  }
+
+  vector(row: number): Float32Array {
+    return this.column.read(row)
+  }
+
+  search(query: Float32Array, p: IndexSearch, top: TopK): void {
+    const g = this.graph
+    const live = g.live
+    if (live === 0) return
+    const ef = Math.max(p.efSearch ?? this.spec.efSearch, p.k)
+    const selective =
+      p.accept !== undefined && (p.selectivity < EXACT_SELECTIVITY || p.selectivity * live < 2 * ef)
+    if (p.exact || selective || g.entry < 0) {
+      exactSearch(this.column, g.state, g.limit, query, p.accept, top)
+      return
+    }
+    const col = this.column
+    col.prepare(query, g.m0 + 1)
+    col.ids[col.idsOffset] = g.entry
+    col.gather(1)
+    const s = this.searcher
+    s.greedy(col, g.entry, col.out[col.outOffset]!, g.maxLevel, 0)
+    s.searchLayer(col, s.ep, s.epDist, ef, 0, p.accept)
+    const res = s.results
+    for (let i = 0; i < res.size; i++) top.push(res.rows[i]!, res.dist[i]!)
+    if (top.size < p.k && (p.accept !== undefined || top.size < live)) {
+      top.clear()
+      exactSearch(this.column, g.state, g.limit, query, p.accept, top)
+    }
+  }
+
+  toPublic(d: number): number {
+    return this.column.toPublic(d)
+  }
+
+  details(): Record<string, unknown> {
+    const g = this.graph
+    return {
+      rows: g.limit,
+      freeRows: g.free.length,
+      maxLevel: g.maxLevel,
+      graphBytes: g.bytes,
+      vectorBytes: this.column.bytes,
+      repairs: this.repairs,
+      simd: this.column.store.simd,
+    }
+  }
+
+  release(): void {
+    this.column.store.release()
+  }
+
+  /** Graph and generator state (internal; vectors are exported through the column). */
+  exportState(): HnswIndexState {
+    return { graph: this.graph.exportState(), rngState: this.rng.state }
+  }
+
+  /** Restores {@link HnswIndex.exportState} output without rebuilding (vectors restored separately). */
+  importState(state: HnswIndexState): void {
+    this.graph.importState(state.graph)
+    this.rng.state = state.rngState >>> 0
+    this.column.ensureCapacity(this.graph.limit)
+  }
+}
