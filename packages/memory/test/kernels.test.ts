@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { createKernels, type Kernels, simdSupported, WasmHeap } from '../src/kernels/index'
+import {
+  createKernels,
+  detectSimd,
+  type Kernels,
+  simdSupported,
+  WasmHeap,
+  webAssembly,
+} from '../src/kernels/index'
 
 /** Small seeded PRNG (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {
@@ -171,6 +178,23 @@ describe.each(impls)('%s kernels', (_name, forceFallback) => {
     heap.kernels.scanDotF32(p, p, 16, 0, p)
     heap.kernels.gatherDotI8(p, p, 16, p, 0, p)
     expect(heap.f32[p >>> 2]).toBe(7)
+  })
+})
+
+describe('SIMD detection', () => {
+  it('probes with a SIMD instruction, so a runtime without SIMD gets the fallback', () => {
+    const api = webAssembly()
+    expect(detectSimd(api)).toBe(true)
+    // A validator that knows no 0xfd-prefixed (SIMD) opcode, as on a pre-SIMD engine.
+    const noSimd = (bytes: Uint8Array) => !bytes.includes(0xfd) && api.validate(bytes)
+    expect(detectSimd({ validate: noSimd })).toBe(false)
+    expect(
+      detectSimd({
+        validate: () => {
+          throw new TypeError('no WebAssembly here')
+        },
+      }),
+    ).toBe(false)
   })
 })
 

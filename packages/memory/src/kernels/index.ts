@@ -27,7 +27,7 @@ export {
   sharedHeapPool,
 } from './heap-pool'
 export { createFallbackKernels } from './js-fallback'
-export { type CreateKernelsOptions, createKernels, type Kernels, simdSupported } from './kernels'
+export { type CreateKernelsOptions, createKernels, detectSimd, type Kernels, simdSupported } from './kernels'
 export { KERNELS_WAT_SHA256 } from './kernels.generated'
 export {
   KERNEL_NAMES,

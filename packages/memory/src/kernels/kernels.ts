@@ -1,6 +1,6 @@
 import { createFallbackKernels } from './js-fallback'
 import { KERNELS_WASM_BASE64 } from './kernels.generated'
-import { hasWebAssembly, type WasmMemory, type WasmModule, webAssembly } from './wasm-api'
+import { hasWebAssembly, type WasmApi, type WasmMemory, type WasmModule, webAssembly } from './wasm-api'
 
 /**
  * Distance kernels over one `WebAssembly.Memory`. Every argument named like a pointer (`a`,
@@ -89,8 +89,25 @@ let compiled: WasmModule | undefined
  * ```
  */
 export function simdSupported(): boolean {
-  simdCache ??= hasWebAssembly() && webAssembly().validate(SIMD_PROBE)
+  simdCache ??= hasWebAssembly() && detectSimd(webAssembly())
   return simdCache
+}
+
+/**
+ * The uncached check behind {@link simdSupported}: does `api` validate a module made of one
+ * SIMD instruction? Exposed so tests can run it against a runtime without SIMD.
+ *
+ * @example
+ * ```ts
+ * detectSimd({ ...api, validate: () => false }) // false
+ * ```
+ */
+export function detectSimd(api: Pick<WasmApi, 'validate'>): boolean {
+  try {
+    return api.validate(SIMD_PROBE)
+  } catch {
+    return false
+  }
 }
 
 function decodeBase64(text: string): Uint8Array {
