@@ -1,4 +1,4 @@
-import { runConformanceSuite } from '@vectorkit/core/testing'
+import { runConformanceSuite, runFuzzSuite } from '@vectorkit/core/testing'
 import { ReferenceStore } from './reference-store'
 
 runConformanceSuite('reference', () => new ReferenceStore(), {
@@ -10,3 +10,5 @@ runConformanceSuite('reference', () => new ReferenceStore(), {
 runConformanceSuite('reference without ttl', () => new ReferenceStore({ ttl: false }), {
   expectedCapabilities: { ttl: false },
 })
+
+runFuzzSuite('reference', () => new ReferenceStore())

@@ -12,5 +12,6 @@
  * ```
  */
 export { runConformanceSuite } from './conformance'
+export { runFuzzSuite } from './fuzz-suite'
 export { expectCode } from './harness'
 export type { ConformanceFactory, ConformanceOptions, FuzzOptions, ModelOptions } from './options'
