@@ -169,6 +169,7 @@ TMP_SOURCE=/etc/apt/sources.list.d/vectorkit-pgvector-src.list
 WORK_DIR=""
 cleanup() {
   local rc=$?
+  [ "$rc" -eq 0 ] || log "FAILED (exit ${rc}); see the messages above"
   if [ -f "$TMP_SOURCE" ]; then
     log "removing temporary apt source ${TMP_SOURCE} (cleanup after failure) and refreshing apt lists"
     as_root rm -f "$TMP_SOURCE"
@@ -313,12 +314,20 @@ EOF
   echo "\"${DB_USER}\" \"\"" | as_root tee "$BOUNCER_DIR/userlist.txt" >/dev/null
   as_root chown -R postgres: "$BOUNCER_DIR"
   log "starting our PgBouncer as user postgres: pgbouncer -d ${ini}"
-  as_postgres "pgbouncer -d '${ini}'"
+  # The daemon must not inherit any of our descriptors (fd 3 is the caller's $(...) pipe, CI
+  # runners leak others): a held pipe would make `eval "$(provision-postgres.sh)"` hang.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec ${fd}>&-" 2>/dev/null
+    done
+    as_postgres "pgbouncer -d '${ini}'"
+  ) </dev/null >"$BOUNCER_DIR/startup.log" 2>&1
   for _ in $(seq 1 20); do
     url_answers "$BOUNCER_URL" && return 0
     sleep 0.5
   done
-  tail -n 20 "$BOUNCER_DIR/pgbouncer.log" || true
+  tail -n 20 "$BOUNCER_DIR/startup.log" "$BOUNCER_DIR/pgbouncer.log" || true
   die "PgBouncer did not answer on 127.0.0.1:${BOUNCER_PORT}"
 }
 
