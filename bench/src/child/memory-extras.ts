@@ -37,16 +37,110 @@ export function zipfSampler(n: number, s: number, seed: number): () => number {
   }
 }
 
-function skippedRow(job: JobSpec, ds: Dataset, suite: string, system: string, err: unknown) {
+export function skippedRow(job: JobSpec, ds: Dataset, suite: string, system: string, err: unknown) {
   if (!(err instanceof SystemUnavailable)) throw err
   return { ...rowBase(job, ds.dim, ds.metric), suite, system, params: {}, note: err.message }
 }
 
+/** What a Zipf workload through a cached collection measured. */
+export interface ZipfOutcome {
+  hitLat: number[]
+  missLat: number[]
+  allLat: number[]
+  recall: number
+  hitRatio: number
+  requests: number
+  wallMs: number
+}
+
 /**
- * Cache suite: `withCache` over the built HNSW store, a Zipf workload over the query set.
+ * Runs `requests` searches whose query indices follow Zipf(s) over the first `distinct` queries.
  * With no writes and a cache larger than the distinct queries, a request is a miss exactly
  * when its query is seen for the first time, so hits and misses are timed separately.
  */
+export async function runZipfWorkload(
+  col: Collection,
+  ds: Dataset,
+  k: number,
+  distinct: number,
+  requests: number,
+  efSearch: number | undefined,
+  progress: (done: number, total: number) => void,
+): Promise<ZipfOutcome> {
+  const views = queryViews(ds)
+  const next = zipfSampler(distinct, ZIPF_S, 0x5eed0005)
+  const seen = new Set<number>()
+  const hitLat: number[] = []
+  const missLat: number[] = []
+  const allLat: number[] = []
+  const results: ArrayLike<number>[] = []
+  const order: number[] = []
+  const t0 = performance.now()
+  for (let i = 0; i < requests; i++) {
+    const q = next()
+    const s = performance.now()
+    const hits = await col.search(views[q]!, { k, ...(efSearch === undefined ? {} : { efSearch }) })
+    const t = performance.now() - s
+    ;(seen.has(q) ? hitLat : missLat).push(t)
+    allLat.push(t)
+    seen.add(q)
+    results.push(hitRows(hits))
+    order.push(q)
+    if (i % 500 === 499) progress(i + 1, requests)
+  }
+  const wallMs = performance.now() - t0
+  const truth = loadGroundTruth(ds, 'none', k)
+  const reordered = new Int32Array(order.length * k)
+  for (let i = 0; i < order.length; i++) {
+    const q = order[i]!
+    reordered.set(truth.subarray(q * k, (q + 1) * k), i * k)
+  }
+  return {
+    hitLat,
+    missLat,
+    allLat,
+    recall: recallAtK(results, reordered, k),
+    hitRatio: hitLat.length / requests,
+    requests,
+    wallMs,
+  }
+}
+
+/** The cache suite's hit and miss rows from one Zipf outcome. */
+export function cacheRows(
+  job: JobSpec,
+  ds: Dataset,
+  system: string,
+  z: ZipfOutcome,
+  params: Record<string, unknown>,
+) {
+  const base = rowBase(job, ds.dim, ds.metric)
+  return (
+    [
+      ['hit', z.hitLat],
+      ['miss', z.missLat],
+    ] as const
+  ).map(([measureName, lat]) => ({
+    ...base,
+    suite: 'cache',
+    system,
+    params: {
+      measure: measureName,
+      zipfS: ZIPF_S,
+      requests: z.requests,
+      distinctQueries: job.annQueries,
+      ...params,
+    },
+    recallAt10: z.recall,
+    p50Ms: percentile(lat, 0.5),
+    p95Ms: percentile(lat, 0.95),
+    p99Ms: percentile(lat, 0.99),
+    qps: (lat.length * 1000) / lat.reduce((a, b) => a + b, 0),
+    hitRatio: z.hitRatio,
+  }))
+}
+
+/** Cache suite on the memory HNSW store: `withCache` over it, Zipf workload over the query set. */
 export async function runCacheSuite(
   job: JobSpec,
   ds: Dataset,
@@ -63,58 +157,11 @@ export async function runCacheSuite(
   }
   const cached = withCache(store, { max: 100_000 })
   const col = await cached.collection('bench')
-  const views = queryViews(ds)
   const requests = job.quick ? 2000 : 10_000
-  const next = zipfSampler(job.annQueries, ZIPF_S, 0x5eed0005)
-  const seen = new Set<number>()
-  const hitLat: number[] = []
-  const missLat: number[] = []
-  const results: ArrayLike<number>[] = []
-  const order: number[] = []
-  for (let i = 0; i < requests; i++) {
-    const q = next()
-    const s = performance.now()
-    const hits = await col.search(views[q]!, { k: job.k, efSearch: 40 })
-    const t = performance.now() - s
-    ;(seen.has(q) ? hitLat : missLat).push(t)
-    seen.add(q)
-    results.push(hitRows(hits))
-    order.push(q)
-    if (i % 500 === 499) progress('cache workload', i + 1, requests)
-  }
-  const truth = loadGroundTruth(ds, 'none', job.k)
-  const reordered = new Int32Array(order.length * job.k)
-  for (let i = 0; i < order.length; i++) {
-    const q = order[i]!
-    reordered.set(truth.subarray(q * job.k, (q + 1) * job.k), i * job.k)
-  }
-  const recall = recallAtK(results, reordered, job.k)
-  const hitRatio = hitLat.length / requests
-  const base = rowBase(job, ds.dim, ds.metric)
-  for (const [measureName, lat] of [
-    ['hit', hitLat],
-    ['miss', missLat],
-  ] as const) {
-    const total = lat.reduce((a, b) => a + b, 0)
-    emit({
-      ...base,
-      suite: 'cache',
-      system: 'vectorkit-memory-hnsw+cache',
-      params: {
-        measure: measureName,
-        zipfS: ZIPF_S,
-        requests,
-        distinctQueries: job.annQueries,
-        efSearch: 40,
-      },
-      recallAt10: recall,
-      p50Ms: percentile(lat, 0.5),
-      p95Ms: percentile(lat, 0.95),
-      p99Ms: percentile(lat, 0.99),
-      qps: (lat.length * 1000) / total,
-      hitRatio,
-    })
-  }
+  const z = await runZipfWorkload(col, ds, job.k, job.annQueries, requests, 40, (d, t) =>
+    progress('cache workload', d, t),
+  )
+  for (const row of cacheRows(job, ds, 'vectorkit-memory-hnsw+cache', z, { efSearch: 40 })) emit(row)
 }
 
 async function timeBlock(col: Collection, views: Float32Array[], from: number, count: number, k: number) {

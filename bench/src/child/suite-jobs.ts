@@ -1,6 +1,7 @@
 import type { BenchRow } from '../results'
 import { SystemUnavailable } from '../systems/types'
 import type { JobSpec } from './job'
+import { runPostgresJob } from './postgres-job'
 
 type Emit = (row: Omit<BenchRow, 'stealPct' | 'versions'>) => void
 type Progress = (label: string, done: number, total: number) => void
@@ -8,9 +9,10 @@ type Progress = (label: string, done: number, total: number) => void
 /** Jobs that are not one index system: Postgres, ingest, open. */
 export async function runJobBySuite(
   job: JobSpec,
-  _emit: Emit,
-  _progress: Progress,
-  _versions: Record<string, string>,
-): Promise<void> {
+  emit: Emit,
+  progress: Progress,
+  versions: Record<string, string>,
+) {
+  if (job.system === 'postgres') return runPostgresJob(job, emit, progress, versions)
   throw new SystemUnavailable(`skipped: job ${job.system} is not implemented in this bench version`)
 }

@@ -27,7 +27,14 @@ export function equalRecallRatio(
   row: BenchRow,
 ): { peer: string; ratio: number } | undefined {
   const peer = peerOf(row.system)
-  if (!peer || row.recallAt10 === null || row.qps === null || row.params.exact === true) return undefined
+  if (
+    !peer ||
+    row.system.includes('+') ||
+    row.recallAt10 === null ||
+    row.qps === null ||
+    row.params.exact === true
+  )
+    return undefined
   const q = qpsAtRecall(curveOf(rows, peer, row.dataset, row.suite), row.recallAt10)
   return q === undefined ? undefined : { peer, ratio: row.qps / q }
 }
