@@ -57,7 +57,7 @@ export class CachedCollection<M extends Metadata = Metadata> implements Collecti
     if (entry !== undefined && entry.gen === gen && sameQuery(words, entry.query)) {
       cache.hits++
       publishCacheEvent('hit', this.name)
-      return Promise.resolve(handOut(entry.result) as SearchHit<M>[])
+      return cache.resolveHit(handOut(entry.result) as SearchHit<M>[])
     }
     cache.misses++
     const flight = cache.inflight.get(key)

@@ -3,6 +3,9 @@ import { publishCacheEvent } from './diagnostics'
 import type { CachedHits } from './frozen-hits'
 import type { ResolvedCacheOptions } from './options'
 
+/** Hits one event-loop turn may answer before the next hit yields to the loop. */
+const HIT_STREAK = 256
+
 /** One cached search: its generation and canonical query (checked on every hit) and the hits. */
 export interface Entry {
   gen: number
@@ -80,6 +83,28 @@ export class SearchCache {
         }
       },
     })
+  }
+
+  /**
+   * A hit resolves at once, so a loop of hits (`while (...) await search(q)`) would run on
+   * microtasks alone and starve timers and sockets — a write waiting on PostgreSQL would never
+   * finish. After {@link HIT_STREAK} hits within one event-loop turn, a hit waits for the next
+   * turn instead; the amortised cost is one `setImmediate` per turn.
+   */
+  resolveHit<T>(value: T): Promise<T> {
+    if (!this.turnReset) {
+      this.turnReset = true
+      setImmediate(this.resetTurn)
+    }
+    if (++this.streak <= HIT_STREAK) return Promise.resolve(value)
+    return new Promise((resolve) => setImmediate(resolve, value))
+  }
+
+  private streak = 0
+  private turnReset = false
+  private readonly resetTurn = (): void => {
+    this.streak = 0
+    this.turnReset = false
   }
 
   generation(collection: string): number {
