@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest'
 import {
   canonicalFilter,
   compileFilter,
@@ -5,8 +6,7 @@ import {
   type Metadata,
   matchesFilter,
   parseFilter,
-} from '@vectorkit/core'
-import { describe, expect, it } from 'vitest'
+} from '../src/index'
 
 // Regression: compileFilter and canonicalFilter accept both user filters and parsed nodes; a
 // metadata key named "op" used to be mistaken for a node (compileFilter returned undefined).

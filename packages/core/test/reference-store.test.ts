@@ -1,4 +1,4 @@
-import { runConformanceSuite, runFuzzSuite } from '@vectorkit/core/testing'
+import { runConformanceSuite, runFuzzSuite, runModelSuite } from '../src/testing/index'
 import { ReferenceStore } from './reference-store'
 
 runConformanceSuite('reference', () => new ReferenceStore(), {
@@ -12,3 +12,5 @@ runConformanceSuite('reference without ttl', () => new ReferenceStore({ ttl: fal
 })
 
 runFuzzSuite('reference', () => new ReferenceStore())
+
+runModelSuite('reference', () => new ReferenceStore(), { hnsw: true })

@@ -30,7 +30,7 @@ import {
   validateRecords,
   validateScan,
   validateSearch,
-} from '@vectorkit/core'
+} from '../src/index'
 
 /** Options of {@link ReferenceStore}; `ttl: false` exercises the suite's "TTL absent" branch. */
 export interface ReferenceStoreOptions {

@@ -23,6 +23,7 @@ import { validationCases } from './suite-validation'
  * - cosine backends may store unit vectors: returned vectors must point the same way as the
  *   input; `dot` and `l2` return the input exactly as float32;
  * - hits always carry the record's metadata, and `vector` only with `includeVectors`;
+ * - `get` returns one record per id asked that exists, so a repeated id comes back twice;
  * - `scan` batches are non-empty and at most `batchSize` long;
  * - a backend without `capabilities.ttl` rejects `expiresAt` with `UNSUPPORTED`.
  *

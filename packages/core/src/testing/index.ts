@@ -14,4 +14,5 @@
 export { runConformanceSuite } from './conformance'
 export { runFuzzSuite } from './fuzz-suite'
 export { expectCode } from './harness'
+export { runModelSuite } from './model-suite'
 export type { ConformanceFactory, ConformanceOptions, FuzzOptions, ModelOptions } from './options'

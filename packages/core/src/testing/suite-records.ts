@@ -146,6 +146,8 @@ export function recordCases(h: Harness, v: IndexVariant): void {
       const got = await col.get(['r003', 'nope', 'r000', 'r004', 'zz'])
       expect(got.map((r) => r.id)).toEqual(['r003', 'r000', 'r004'])
       expect(await col.get([])).toEqual([])
+      // One result per id asked, so a repeated id comes back twice.
+      expect((await col.get(['r001', 'r001'])).map((r) => r.id)).toEqual(['r001', 'r001'])
       expect(await col.get(['missing'])).toEqual([])
     })
 
