@@ -1,5 +1,6 @@
 import type { BenchRow } from '../results'
 import { SystemUnavailable } from '../systems/types'
+import { runIngestJob } from './ingest-job'
 import type { JobSpec } from './job'
 import { runPostgresJob } from './postgres-job'
 
@@ -14,5 +15,6 @@ export async function runJobBySuite(
   versions: Record<string, string>,
 ) {
   if (job.system === 'postgres') return runPostgresJob(job, emit, progress, versions)
+  if (job.system === 'ingest') return runIngestJob(job, emit, progress, versions)
   throw new SystemUnavailable(`skipped: job ${job.system} is not implemented in this bench version`)
 }

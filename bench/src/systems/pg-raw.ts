@@ -50,7 +50,11 @@ export function encodeCopyBinary(
     o = buf.writeInt32BE(4 + 4 * dim, o)
     o = buf.writeInt16BE(dim, o)
     o = buf.writeInt16BE(0, o)
-    for (let i = 0; i < dim; i++) o = buf.writeFloatBE(vectors[r * dim + i]!, o)
+    // Little-endian float32 bytes copied in bulk, then swapped to network order natively.
+    const bytes = new Uint8Array(vectors.buffer, vectors.byteOffset + r * dim * 4, dim * 4)
+    buf.set(bytes, o)
+    buf.subarray(o, o + dim * 4).swap32()
+    o += dim * 4
     o = buf.writeInt32BE(1 + metaBufs[r]!.length, o)
     o = buf.writeUInt8(1, o)
     o += metaBufs[r]!.copy(buf, o)
