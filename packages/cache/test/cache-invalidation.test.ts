@@ -130,3 +130,22 @@ describe('single flight', () => {
     expect(store.cacheStats().size).toBe(0)
   })
 })
+
+describe('event-loop fairness', () => {
+  it('a loop of cache hits still lets timers and I/O run', async () => {
+    const { docs } = await setup()
+    await docs.search(Q)
+    let turned = false
+    setImmediate(() => {
+      turned = true
+    })
+    let hits = 0
+    // Without yielding, this loop would run on microtasks forever and never see `turned`.
+    while (!turned && hits < 100_000) {
+      await docs.search(Q)
+      hits++
+    }
+    expect(turned).toBe(true)
+    expect(hits).toBeLessThan(100_000)
+  })
+})

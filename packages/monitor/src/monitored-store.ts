@@ -193,6 +193,10 @@ export class MonitoredStoreImpl implements MonitoredStore {
     this.shadow.record(comparison)
   }
 
+  recordShadowRead(comparison: ShadowComparison): void {
+    this.shadow.record(comparison)
+  }
+
   async serveMetrics(options?: ServeMetricsOptions): Promise<MetricsServer> {
     const server = await serveMetrics(this, options)
     this.servers.add(server)

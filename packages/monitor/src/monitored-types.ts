@@ -82,6 +82,11 @@ export interface MonitoredStore extends VectorStore {
    * rollout mode.
    */
   recordShadow(comparison: ShadowComparison): void
+  /**
+   * The same as `recordShadow`, under the name of the facade's `ShadowRecorder` interface, so a
+   * monitored store can be handed to a rollout store as its recorder directly.
+   */
+  recordShadowRead(comparison: ShadowComparison): void
   /** Serves `/metrics` and `/health` over HTTP; closed with the store. */
   serveMetrics(options?: ServeMetricsOptions): Promise<MetricsServer>
 }

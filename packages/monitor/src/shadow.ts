@@ -18,6 +18,10 @@ export interface ShadowComparison {
   primaryMs: number
   /** Latency of the secondary (shadow) backend, in milliseconds. */
   secondaryMs: number
+  /** The k of the search (informational). */
+  k?: number
+  /** Which side's answer the caller got (informational). */
+  served?: 'primary' | 'secondary'
 }
 
 /**
