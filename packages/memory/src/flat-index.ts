@@ -1,6 +1,6 @@
 import type { FlatIndexSpec } from '@vectorkit/core'
 import type { TopK } from './heaps'
-import type { VectorColumn } from './vector-column'
+import type { Column } from './vector-column'
 import { exactSearch, type IndexSearch, type VectorIndex } from './vector-index'
 
 /**
@@ -17,7 +17,7 @@ export class FlatIndex implements VectorIndex {
   private free: number[] = []
   private limit = 0
 
-  constructor(readonly column: VectorColumn) {}
+  constructor(readonly column: Column) {}
 
   get rowLimit(): number {
     return this.limit
@@ -64,13 +64,13 @@ export class FlatIndex implements VectorIndex {
   }
 
   details(): Record<string, unknown> {
-    return { rows: this.limit, freeRows: this.free.length, simd: this.column.store.simd }
+    return { rows: this.limit, freeRows: this.free.length, simd: this.column.simd }
   }
 
   maintain(): void {}
 
   release(): void {
-    this.column.store.release()
+    this.column.release()
   }
 
   /** Snapshot of the index (internal; for persistence): liveness and the free-row list. */

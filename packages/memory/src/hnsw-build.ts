@@ -26,7 +26,8 @@ export class HnswBuilder {
   constructor(
     private readonly graph: HnswGraph,
     private readonly searcher: HnswSearcher,
-    private readonly scorer: Scorer,
+    /** Scorer for construction distances; the index swaps it when a column changes mode. */
+    public scorer: Scorer,
     private readonly efConstruction: number,
     private readonly rng: Rng,
   ) {

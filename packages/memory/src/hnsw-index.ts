@@ -5,8 +5,8 @@ import { HnswGraph, type HnswGraphState, LIVE, TOMBSTONE } from './hnsw-graph'
 import { repairGraph } from './hnsw-repair'
 import { HnswSearcher } from './hnsw-search'
 import { Rng } from './rng'
-import type { VectorColumn } from './vector-column'
-import { exactSearch, type IndexSearch, type VectorIndex } from './vector-index'
+import type { Column } from './vector-column'
+import { exactSearch, type IndexSearch, rescore, type VectorIndex } from './vector-index'
 
 /** Below this share of matching records a filtered search scans the matches exactly. */
 export const EXACT_SELECTIVITY = 0.05
@@ -42,13 +42,19 @@ export class HnswIndex implements VectorIndex {
 
   constructor(
     readonly spec: ResolvedHnswIndexSpec,
-    readonly column: VectorColumn,
+    readonly column: Column,
     seed: number,
   ) {
     this.graph = new HnswGraph(spec.m)
     this.searcher = new HnswSearcher(this.graph)
     this.rng = new Rng(seed)
-    this.builder = new HnswBuilder(this.graph, this.searcher, column, spec.efConstruction, this.rng)
+    this.builder = new HnswBuilder(
+      this.graph,
+      this.searcher,
+      column.buildScorer,
+      spec.efConstruction,
+      this.rng,
+    )
   }
 
   get rowLimit(): number {
@@ -74,7 +80,9 @@ export class HnswIndex implements VectorIndex {
     const row = this.graph.allocRow(level)
     this.column.ensureCapacity(row + 1)
     this.column.write(row, vector)
-    this.column.prepare(vector, this.graph.m0 + 1)
+    const scorer = this.column.buildScorer
+    this.builder.scorer = scorer
+    scorer.prepare(vector, this.graph.m0 + 1)
     this.builder.link(row, level)
     return row
   }
@@ -90,13 +98,15 @@ export class HnswIndex implements VectorIndex {
   /** Repairs once tombstones exceed 1/8 of the live rows (amortised O(1) per delete). */
   maintain(): void {
     const g = this.graph
+    this.column.afterBatch(g.limit, g.state)
     if (g.tombstones > 0 && (g.live === 0 || g.tombstones >= Math.max(32, g.live / 8))) this.repair()
   }
 
   /** Reconnects around every tombstone and frees their rows (see {@link repairGraph}). */
   repair(): number {
     this.repairs++
-    return repairGraph(this.graph, this.builder, this.column)
+    this.builder.scorer = this.column.buildScorer
+    return repairGraph(this.graph, this.builder, this.column.buildScorer)
   }
 
   vector(row: number): Float32Array {
@@ -122,7 +132,9 @@ export class HnswIndex implements VectorIndex {
     s.greedy(col, g.entry, col.out[col.outOffset]!, g.maxLevel, 0)
     s.searchLayer(col, s.ep, s.epDist, ef, 0, p.accept)
     const res = s.results
-    for (let i = 0; i < res.size; i++) top.push(res.rows[i]!, res.dist[i]!)
+    const rerank = col.rerankScorer
+    if (rerank === undefined) for (let i = 0; i < res.size; i++) top.push(res.rows[i]!, res.dist[i]!)
+    else rescore(rerank, query, res.rows, res.size, top)
     if (top.size < p.k && (p.accept !== undefined || top.size < live)) {
       top.clear()
       exactSearch(this.column, g.state, g.limit, query, p.accept, top)
@@ -140,14 +152,13 @@ export class HnswIndex implements VectorIndex {
       freeRows: g.free.length,
       maxLevel: g.maxLevel,
       graphBytes: g.bytes,
-      vectorBytes: this.column.bytes,
       repairs: this.repairs,
-      simd: this.column.store.simd,
+      ...this.column.details(),
     }
   }
 
   release(): void {
-    this.column.store.release()
+    this.column.release()
   }
 
   /** Graph and generator state (internal; vectors are exported through the column). */

@@ -2,6 +2,7 @@ import type { ResolvedCollectionSpec } from '@vectorkit/core'
 import { FlatIndex } from './flat-index'
 import { HnswIndex } from './hnsw-index'
 import { HeapPool, sharedHeapPool } from './kernels/index'
+import { QuantizedColumn } from './quantized-column'
 import { SlabRowStore } from './slab-row-store'
 import { VectorColumn } from './vector-column'
 import type { VectorIndex } from './vector-index'
@@ -41,6 +42,11 @@ export function createIndex(
 ): VectorIndex {
   const pool = options.forceJs ? fallbackPool() : sharedHeapPool()
   const column = new VectorColumn(spec.metric, new SlabRowStore(spec.dimensions, pool))
-  if (spec.index.type === 'hnsw') return new HnswIndex(spec.index, column, collectionSeed(options.seed, name))
+  if (spec.index.type === 'hnsw') {
+    const seed = collectionSeed(options.seed, name)
+    if (spec.index.quantization === 'none') return new HnswIndex(spec.index, column, seed)
+    const q = new QuantizedColumn(spec.metric, spec.dimensions, column, pool, spec.index.rerank)
+    return new HnswIndex(spec.index, q, seed)
+  }
   return new FlatIndex(column)
 }

@@ -20,6 +20,36 @@ export interface Scorer {
 }
 
 /**
+ * The vectors of a collection as the indexes use them: a {@link Scorer} plus storage.
+ * {@link VectorColumn} keeps float32; `QuantizedColumn` keeps int8 (and float32 for rerank).
+ *
+ * @internal
+ */
+export interface Column extends Scorer {
+  readonly capacity: number
+  /** Bytes of vectors and per-row data. */
+  readonly bytes: number
+  /** True when scoring runs as WebAssembly SIMD. */
+  readonly simd: boolean
+  ensureCapacity(rows: number): void
+  write(row: number, vector: Float32Array): void
+  /** The stored vector of a row (a copy; dequantized when only int8 is kept). */
+  read(row: number): Float32Array
+  /** Ranking distances of rows `0 .. n-1` into `out[outOffset ..]` (`prepare(q, n)` first). */
+  scan(n: number): void
+  toPublic(d: number): number
+  /** The scorer graph construction uses (the float vectors while they are kept). */
+  readonly buildScorer: Scorer
+  /** Set when hits found on approximate distances must be re-scored: exact float distances. */
+  readonly rerankScorer: Scorer | undefined
+  /** Called after each write batch with the rows in use and their states (1 = live). */
+  afterBatch(rows: number, state: Uint8Array): void
+  /** Facts for `CollectionStats.details`. */
+  details(): Record<string, unknown>
+  release(): void
+}
+
+/**
  * The vectors of a collection plus the metric: scores rows against a query as *ranking
  * distances* (lower is closer) that the indexes compare, and turns them into the public
  * distance of `@vectorkit/core`'s convention at the end.
@@ -35,7 +65,8 @@ export interface Scorer {
  *
  * @internal
  */
-export class VectorColumn implements Scorer {
+export class VectorColumn implements Column {
+  readonly rerankScorer = undefined
   readonly dim: number
   /** `1 / ‖x‖` per row (cosine only; empty otherwise). */
   invNorm: Float32Array
@@ -54,6 +85,24 @@ export class VectorColumn implements Scorer {
 
   get capacity(): number {
     return this.store.capacity
+  }
+
+  get simd(): boolean {
+    return this.store.simd
+  }
+
+  get buildScorer(): Scorer {
+    return this
+  }
+
+  afterBatch(): void {}
+
+  details(): Record<string, unknown> {
+    return { vectorBytes: this.bytes, simd: this.store.simd }
+  }
+
+  release(): void {
+    this.store.release()
   }
 
   get ids(): Uint32Array {

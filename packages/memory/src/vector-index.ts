@@ -1,6 +1,6 @@
 import type { FlatIndexSpec, ResolvedHnswIndexSpec } from '@vectorkit/core'
-import type { TopK } from './heaps'
-import type { VectorColumn } from './vector-column'
+import { MaxHeap, type TopK } from './heaps'
+import type { Column, Scorer } from './vector-column'
 
 /** A row predicate: filter, `excludeIds` and TTL folded into one test. `undefined` = every live row. */
 export type RowFilter = ((row: number) => boolean) | undefined
@@ -60,12 +60,13 @@ export interface VectorIndex {
 
 /**
  * Exact top-k over `rows` live rows: filters first (so the result is exact under any filter),
- * then scores only what passed, in batches through the kernels.
+ * then scores only what passed, in batches through the kernels. With a quantized column the
+ * scan ranks on int8 distances and the best `max(4k, 40)` are re-scored exactly.
  *
  * @internal
  */
 export function exactSearch(
-  column: VectorColumn,
+  column: Column,
   live: Uint8Array,
   rows: number,
   query: Float32Array,
@@ -73,31 +74,66 @@ export function exactSearch(
   top: TopK,
 ): void {
   if (rows === 0) return
+  const rerank = column.rerankScorer
+  const pool = rerank === undefined ? undefined : new MaxHeap(Math.max(4 * top.k, 40))
+  const limit = pool === undefined ? 0 : Math.max(4 * top.k, 40)
+  const push =
+    pool === undefined
+      ? (row: number, d: number) => top.push(row, d)
+      : (row: number, d: number) => {
+          if (pool.size < limit) pool.push(row, d)
+          else if (d < pool.topDist()) {
+            pool.pop()
+            pool.push(row, d)
+          }
+        }
   if (accept === undefined) {
     column.prepare(query, rows)
     column.scan(rows)
-    const out = column.store.out
-    const o = column.store.outOffset
-    for (let r = 0; r < rows; r++) if (live[r] === 1) top.push(r, out[o + r]!)
-    return
-  }
-  const chunk = Math.min(rows, 4096)
-  column.prepare(query, chunk)
-  let count = 0
-  for (let r = 0; r < rows; r++) {
-    if (live[r] !== 1 || !accept(r)) continue
-    // Views are re-read per use: nothing here allocates, but the store owns them.
-    column.store.ids[column.store.idsOffset + count++] = r
-    if (count === chunk) {
-      flush(column, count, top)
-      count = 0
+    const out = column.out
+    const o = column.outOffset
+    if (pool === undefined) {
+      for (let r = 0; r < rows; r++) if (live[r] === 1) top.push(r, out[o + r]!)
+    } else {
+      for (let r = 0; r < rows; r++) if (live[r] === 1) push(r, out[o + r]!)
     }
+  } else {
+    const chunk = Math.min(rows, 4096)
+    column.prepare(query, chunk)
+    let count = 0
+    for (let r = 0; r < rows; r++) {
+      if (live[r] !== 1 || !accept(r)) continue
+      column.ids[column.idsOffset + count++] = r
+      if (count === chunk) {
+        flush(column, count, push)
+        count = 0
+      }
+    }
+    if (count > 0) flush(column, count, push)
   }
-  if (count > 0) flush(column, count, top)
+  if (pool !== undefined && rerank !== undefined) rescore(rerank, query, pool.rows, pool.size, top)
 }
 
-function flush(column: VectorColumn, count: number, top: TopK): void {
+function flush(column: Scorer, count: number, push: (row: number, d: number) => void): void {
   column.gather(count)
-  const s = column.store
-  for (let j = 0; j < count; j++) top.push(s.ids[s.idsOffset + j]!, s.out[s.outOffset + j]!)
+  for (let j = 0; j < count; j++) push(column.ids[column.idsOffset + j]!, column.out[column.outOffset + j]!)
+}
+
+/** Re-scores `count` candidate rows with exact distances and offers them to `top`. */
+export function rescore(
+  scorer: Scorer,
+  query: Float32Array,
+  rows: Uint32Array,
+  count: number,
+  top: TopK,
+): void {
+  if (count === 0) return
+  scorer.prepare(query, count)
+  const ids = scorer.ids
+  const io = scorer.idsOffset
+  for (let j = 0; j < count; j++) ids[io + j] = rows[j]!
+  scorer.gather(count)
+  const out = scorer.out
+  const oo = scorer.outOffset
+  for (let j = 0; j < count; j++) top.push(ids[io + j]!, out[oo + j]!)
 }
