@@ -13,7 +13,9 @@ describe('encodeCopyBinary', () => {
       o += 6 + id.length
       expect(buf.readInt32BE(o)).toBe(4 + 4 * v.length)
       expect(buf.readInt16BE(o + 4)).toBe(v.length)
-      v.forEach((x, i) => expect(buf.readFloatBE(o + 8 + 4 * i)).toBe(x))
+      v.forEach((x, i) => {
+        expect(buf.readFloatBE(o + 8 + 4 * i)).toBe(x)
+      })
       o += 8 + 4 * v.length
       expect(buf.readInt32BE(o)).toBe(1 + meta.length)
       expect(buf[o + 4]).toBe(1)

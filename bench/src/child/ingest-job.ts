@@ -39,7 +39,9 @@ function makeBatches(ds: Dataset, count: number): Batch[] {
     const metadata = ids.map((_, i) => ({ bucket: ds.buckets[(start + i) % ds.n]! }))
     const rows = Array.from({ length: INGEST_BATCH }, (_, i) => (start + i) % ds.n)
     const vectors = new Float32Array(INGEST_BATCH * ds.dim)
-    rows.forEach((r, i) => vectors.set(ds.base.subarray(r * ds.dim, (r + 1) * ds.dim), i * ds.dim))
+    rows.forEach((r, i) => {
+      vectors.set(ds.base.subarray(r * ds.dim, (r + 1) * ds.dim), i * ds.dim)
+    })
     return { ids, vectors, metadata, metadataJson: metadata.map((m) => JSON.stringify(m)) }
   })
 }
@@ -153,7 +155,9 @@ export async function runIngestJob(
       }
       progress('ingest batches (all systems in turn)', i + 1, batches.length)
     }
-    ingestors.forEach((ing, j) => report(ing.system, ing.params, lat[j]!, ing.note))
+    ingestors.forEach((ing, j) => {
+      report(ing.system, ing.params, lat[j]!, ing.note)
+    })
     if (client && tables.length) await client.query(`drop table if exists ${tables.join(', ')}`)
     if (store)
       for (const name of ['ingest_flat', 'ingest_hnsw'])
