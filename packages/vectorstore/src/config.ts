@@ -1,11 +1,9 @@
 import type { CacheOptions } from '@vectorkit/cache'
 import type { VectorStore } from '@vectorkit/core'
 import type { MemoryStoreOptions } from '@vectorkit/memory'
+import type { MonitorOptions } from '@vectorkit/monitor'
 import type { PostgresStoreOptions } from '@vectorkit/postgres'
 import type { ShadowRecorder } from './rollout/shadow'
-
-/** Options handed to the monitor (`@vectorkit/monitor`'s `withMonitor`). */
-export type MonitorOptions = Record<string, unknown>
 
 /** The backends `createVectorStore` can build. */
 export const BACKENDS = ['memory', 'postgres', 'rollout'] as const

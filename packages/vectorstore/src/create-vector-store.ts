@@ -1,4 +1,5 @@
 import { type VectorStore, validationError } from '@vectorkit/core'
+import type { MonitoredStore } from '@vectorkit/monitor'
 import { openMemory, openPostgres } from './backends'
 import type { StoreSource, VectorStoreConfig } from './config'
 import { applyDecorators } from './decorators'
@@ -8,6 +9,22 @@ import type { ShadowReadSample, ShadowRecorder } from './rollout/shadow'
 import { parseStoreUrl } from './store-url'
 
 const rollouts = new WeakMap<VectorStore, RolloutStore>()
+const monitors = new WeakMap<VectorStore, MonitoredStore>()
+
+/**
+ * The monitor of a store made by `createVectorStore` with the monitor on (config `monitor`,
+ * `metricsPort`, or `VECTORKIT_MONITOR` / `VECTORKIT_METRICS_PORT`): metrics snapshots, alerts,
+ * shadow-read statistics.
+ *
+ * @example
+ * ```ts
+ * const store = await createVectorStore({ monitor: true })
+ * console.log(monitorOf(store)?.metrics().operations)
+ * ```
+ */
+export function monitorOf(store: VectorStore): MonitoredStore | undefined {
+  return monitors.get(store)
+}
 
 /**
  * The rollout store inside a store made by `createVectorStore({ backend: 'rollout' })`, to
@@ -120,8 +137,9 @@ export async function createVectorStore(config: VectorStoreConfig = {}): Promise
   const recorders: ShadowRecorder[] = c.shadowRecorder ? [c.shadowRecorder] : []
   const base = c.backend === 'rollout' ? await openRollout(c, recorders) : await openBackend(c)
   let store: VectorStore
+  let monitor: MonitoredStore | undefined
   try {
-    store = await applyDecorators(base, c, recorders)
+    ;({ store, monitor } = await applyDecorators(base, c, recorders))
   } catch (err) {
     await base.close().catch((closeErr: unknown) => {
       throw new AggregateError([err, closeErr], 'wrapping the store failed, and closing it failed too')
@@ -129,5 +147,6 @@ export async function createVectorStore(config: VectorStoreConfig = {}): Promise
     throw err
   }
   if (c.backend === 'rollout') rollouts.set(store, base as RolloutStore)
+  if (monitor) monitors.set(store, monitor)
   return store
 }

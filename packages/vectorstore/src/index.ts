@@ -1,10 +1,13 @@
 // The facade re-exports the core contract, so applications need only this package.
+
+export type { CacheOptions, CacheStats } from '@vectorkit/cache'
 export * from '@vectorkit/core'
+export type { MonitoredStore, MonitorOptions, ShadowSnapshot } from '@vectorkit/monitor'
 export type { CliIo } from './cli/commands'
 export { EXIT } from './cli/exit-codes'
 export { runCli } from './cli/run-cli'
 export { BACKENDS, type BackendName, type StoreSource, type VectorStoreConfig } from './config'
-export { createVectorStore, rolloutOf } from './create-vector-store'
+export { createVectorStore, monitorOf, rolloutOf } from './create-vector-store'
 export {
   type CheckpointStore,
   type CollectionCheckpoint,

@@ -1,13 +1,7 @@
 import type { CacheOptions } from '@vectorkit/cache'
 import { validationError } from '@vectorkit/core'
-import {
-  BACKENDS,
-  type BackendName,
-  CONFIG_KEYS,
-  type MonitorOptions,
-  type StoreSource,
-  type VectorStoreConfig,
-} from './config'
+import type { MonitorOptions } from '@vectorkit/monitor'
+import { BACKENDS, type BackendName, CONFIG_KEYS, type StoreSource, type VectorStoreConfig } from './config'
 
 /** {@link VectorStoreConfig} with the environment applied and values checked. */
 export interface ResolvedConfig {

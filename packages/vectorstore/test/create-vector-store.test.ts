@@ -1,12 +1,23 @@
+import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import {
   BACKENDS,
   createVectorStore,
   isVectorStoreError,
+  monitorOf,
   parseStoreUrl,
   redactUrl,
   resolveConfig,
+  rolloutOf,
 } from '../src/index'
+
+async function freePort(): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  const { port } = srv.address() as { port: number }
+  await new Promise((resolve) => srv.close(resolve))
+  return port
+}
 
 describe('resolveConfig', () => {
   it('defaults to the memory backend with no cache and no monitor', () => {
@@ -134,5 +145,52 @@ describe('createVectorStore', () => {
     expect((await c.search([0, 1], { k: 1 }))[0]?.id).toBe('a')
     expect((await c.search([0, 1], { k: 1 }))[0]?.id).toBe('a')
     await Promise.all([plain.close(), cached.close()])
+  })
+})
+
+describe('createVectorStore with the monitor', () => {
+  it('switches the monitor on from VECTORKIT_METRICS_PORT, serves /metrics and /health, and closes the server', async () => {
+    const port = await freePort()
+    const store = await createVectorStore({
+      env: { VECTORKIT_METRICS_PORT: String(port), VECTORKIT_CACHE_MAX: '50' },
+    })
+    const monitor = monitorOf(store)!
+    expect(monitor).toBeDefined()
+    const c = await store.createCollection('m', { dimensions: 2, metric: 'l2' })
+    await c.upsert([{ id: 'a', vector: [1, 1] }])
+    await c.search([1, 1], { k: 1 })
+    await c.search([1, 1], { k: 1 })
+    const m = monitor.metrics()
+    expect(m.operations.some((o) => o.operation === 'search')).toBe(true)
+    expect(m.cache?.hits).toBe(1)
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+    expect(metrics.status).toBe(200)
+    expect(await metrics.text()).toMatch(/search/)
+    const health = await fetch(`http://127.0.0.1:${port}/health`)
+    expect(health.status).toBe(200)
+    await store.close()
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow()
+  })
+
+  it('records the rollout shadow reads in the monitor', async () => {
+    const store = await createVectorStore({
+      backend: 'rollout',
+      primary: 'memory:',
+      secondary: 'memory:',
+      shadow: true,
+      monitor: true,
+      env: false,
+    })
+    const c = await store.createCollection('s', { dimensions: 2, metric: 'l2' })
+    await c.upsert([
+      { id: 'a', vector: [1, 1] },
+      { id: 'b', vector: [2, 2] },
+    ])
+    await c.search([1, 1], { k: 2 })
+    await rolloutOf(store)!.settled()
+    expect(monitorOf(store)!.metrics().shadow).toMatchObject([
+      { collection: 's', comparisons: 1, meanOverlap: 1 },
+    ])
+    await store.close()
   })
 })
