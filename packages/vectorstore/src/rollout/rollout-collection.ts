@@ -55,6 +55,7 @@ export class RolloutCollection<M extends Metadata = Metadata> implements Collect
 
   /** Runs a read on the routed store; a secondary that fails hands the read to the primary. */
   private async read<T>(work: (c: Collection<M>) => Promise<T>): Promise<T> {
+    this.store.check()
     if (this.store.route() === 'primary') return work(this.primary)
     try {
       return await work(await this.secondary())
@@ -65,6 +66,7 @@ export class RolloutCollection<M extends Metadata = Metadata> implements Collect
   }
 
   async upsert(records: VectorRecord<M>[]): Promise<void> {
+    this.store.check()
     await this.primary.upsert(records)
     await this.store.mirror({
       op: 'upsert',
@@ -74,6 +76,7 @@ export class RolloutCollection<M extends Metadata = Metadata> implements Collect
   }
 
   async delete(target: string[] | { filter: Filter<M> }): Promise<number> {
+    this.store.check()
     const n = await this.primary.delete(target)
     await this.store.mirror({
       op: 'delete',
@@ -96,12 +99,14 @@ export class RolloutCollection<M extends Metadata = Metadata> implements Collect
   }
 
   async *scan(options?: ScanOptions<M>): AsyncIterable<VectorRecord<M>[]> {
+    this.store.check()
     // A scan stays on one store from start to end so its cursor means one thing.
     const from = this.store.route() === 'primary' ? this.primary : await this.secondary()
     yield* from.scan(options)
   }
 
   async search(query: ArrayLike<number>, options?: SearchOptions<M>): Promise<SearchHit<M>[]> {
+    this.store.check()
     if (!this.store.shadow || !this.store.inSync) return this.read((c) => c.search(query, options))
     const served = this.store.route()
     // The comparison outlives this call; the caller may reuse its query buffer afterwards.

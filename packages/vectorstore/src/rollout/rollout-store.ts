@@ -191,7 +191,8 @@ export class RolloutStore implements VectorStore {
     this.retryTimer.unref()
   }
 
-  private check(): void {
+  /** @internal Throws `CLOSED` once the store is closed (collection handles check it too). */
+  check(): void {
     if (this.closed) throw new VectorStoreError('CLOSED', 'the rollout store is closed')
   }
 
