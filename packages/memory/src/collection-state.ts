@@ -9,7 +9,28 @@ import {
 } from '@vectorkit/core'
 import { TopK } from './heaps'
 import { RecordTable } from './record-table'
+import type { ColumnState } from './vector-column'
 import type { RowFilter, VectorIndex } from './vector-index'
+
+/**
+ * Plain-data image of one collection: typed arrays plus JSON-able values, nothing shared with
+ * the live state. `importState` takes it back without re-inserting anything (the HNSW graph is
+ * loaded, not rebuilt). Internal; the persistence layer encodes it.
+ */
+export interface CollectionSnapshot {
+  /** Rows in use: every per-row array below has this length (vectors: rows × dimensions). */
+  rows: number
+  /** `index.exportState()`: flat liveness, or HNSW graph, levels, entry point, tombstones, RNG state. */
+  index: unknown
+  /** `index.column.exportState(rows)`: vectors (float32 and/or int8 with calibration). */
+  column: ColumnState
+  /** Id per row, `null` for free or deleted rows. */
+  ids: (string | null)[]
+  /** Metadata per row (the stored frozen objects; encode them before mutating anything). */
+  metadata: (Metadata | null)[]
+  /** Expiry per row in epoch ms, 0 = never. */
+  expiresAt: Float64Array
+}
 
 /** One search hit before it becomes a public `SearchHit`. */
 export interface RowHit {
@@ -132,6 +153,33 @@ export class CollectionState {
       out[i] = { row: h.row, distance: this.index.toPublic(h.dist) }
     }
     return out
+  }
+
+  /** Copies the collection's state at this instant (synchronous: one point between two mutations). */
+  exportState(): CollectionSnapshot {
+    const rows = this.index.rowLimit
+    const t = this.table
+    const ids: (string | null)[] = new Array(rows)
+    const metadata: (Metadata | null)[] = new Array(rows)
+    for (let r = 0; r < rows; r++) {
+      ids[r] = t.ids[r] ?? null
+      metadata[r] = t.metadata[r] ?? null
+    }
+    return {
+      rows,
+      index: this.index.exportState(),
+      column: this.index.column.exportState(rows),
+      ids,
+      metadata,
+      expiresAt: t.expiresAt.slice(0, rows),
+    }
+  }
+
+  /** Loads {@link CollectionState.exportState} output into this fresh, empty collection. */
+  importState(s: CollectionSnapshot): void {
+    this.index.importState(s.index as never)
+    this.index.column.importState(s.column, s.rows)
+    this.table.restore(s.ids, s.metadata, s.expiresAt)
   }
 
   /** A public record for a live row (vector copied, metadata shared frozen). */

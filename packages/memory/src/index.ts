@@ -7,6 +7,9 @@
  * const store = await MemoryStore.open()
  * ```
  */
+
+export type { CollectionSnapshot } from './collection-state'
 export { MemoryCollection } from './memory-collection'
 export { MemoryStore, type MemoryStoreOptions } from './memory-store'
 export type { Mutation, MutationHook } from './mutations'
+export { CALIBRATION_ROWS } from './quantized-column'

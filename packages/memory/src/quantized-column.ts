@@ -1,7 +1,7 @@
 import type { Metric } from '@vectorkit/core'
 import { type HeapBlock, type HeapPool, VectorSlab } from './kernels/index'
 import { Calibration } from './quantizer'
-import type { Column, Scorer, VectorColumn } from './vector-column'
+import type { Column, ColumnState, QuantizedColumnState, Scorer, VectorColumn } from './vector-column'
 
 /** Rows a collection collects in float32 before it calibrates and switches to int8. */
 export const CALIBRATION_ROWS = 1024
@@ -199,6 +199,41 @@ export class QuantizedColumn implements Column {
       floatBytes: this.float?.bytes ?? 0,
       calibrated: this.cal !== undefined,
       simd: this.simd,
+    }
+  }
+
+  exportState(rows: number): QuantizedColumnState {
+    let int8: QuantizedColumnState['int8'] = null
+    const slab = this.slab
+    if (this.cal !== undefined && slab !== undefined) {
+      const out = new Int8Array(rows * this.dim)
+      const i8 = slab.heap.i8
+      for (let r = 0; r < rows && r < slab.size; r++)
+        out.set(i8.subarray(slab.ptr(r), slab.ptr(r) + this.dim), r * this.dim)
+      const { offset, step } = this.cal.exportState()
+      int8 = { rows: out, rowNorm: this.rowNorm.slice(0, Math.min(rows, this.rowNorm.length)), offset, step }
+    }
+    return { kind: 'int8', float: this.float?.exportState(rows) ?? null, int8 }
+  }
+
+  importState(state: ColumnState, rows: number): void {
+    if (state.kind !== 'int8') throw new Error(`an int8 column cannot import ${state.kind} state`)
+    if (state.float !== null) this.float?.importState(state.float, rows)
+    if (state.int8 === null) return
+    this.cal = Calibration.fromState(state.int8)
+    this.slab = new VectorSlab({
+      dim: this.dim,
+      kind: 'i8',
+      initialCapacity: Math.max(rows, 8),
+      pool: this.pool,
+    })
+    this.ensureCapacity(rows)
+    for (let r = 0; r < rows; r++)
+      this.slab.write(r, state.int8.rows.subarray(r * this.dim, (r + 1) * this.dim))
+    if (this.mode === 0) this.rowNorm.set(state.int8.rowNorm)
+    if (state.float === null && this.float !== undefined) {
+      this.float.release()
+      this.float = undefined
     }
   }
 

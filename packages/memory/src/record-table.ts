@@ -80,6 +80,26 @@ export class RecordTable {
     return lo
   }
 
+  /** Fills an empty table from exported columns (see `CollectionState.importState`). */
+  restore(
+    ids: readonly (string | null)[],
+    metadata: readonly (Metadata | null)[],
+    expiresAt: Float64Array,
+  ): void {
+    this.ensureCapacity(ids.length)
+    this.expiresAt.set(expiresAt)
+    for (let r = 0; r < ids.length; r++) {
+      const id = ids[r]
+      if (id === null || id === undefined) continue
+      this.ids[r] = id
+      const m = metadata[r]
+      this.metadata[r] = m === null || m === undefined ? undefined : deepFreeze(m)
+      this.rowOf.set(id, r)
+      if (expiresAt[r] !== 0) this.ttlRows++
+    }
+    this.sorted = undefined
+  }
+
   /** Heap bytes of ids and metadata, estimated (JS does not expose object sizes). */
   estimateBytes(): number {
     let bytes = this.expiresAt.byteLength + this.ids.length * 16

@@ -46,8 +46,32 @@ export interface Column extends Scorer {
   afterBatch(rows: number, state: Uint8Array): void
   /** Facts for `CollectionStats.details`. */
   details(): Record<string, unknown>
+  /** Plain-data copy of rows `0 .. rows-1` (internal; for persistence). */
+  exportState(rows: number): ColumnState
+  /** Restores {@link Column.exportState} output into a fresh column of the same spec. */
+  importState(state: ColumnState, rows: number): void
   release(): void
 }
+
+/** Float32 vectors as exported: unpadded rows as bytes, plus `1 / ‖x‖` per row for cosine. */
+export interface FloatColumnState {
+  kind: 'f32'
+  vectors: Uint8Array
+  invNorm: Float32Array
+}
+
+/**
+ * Int8 vectors as exported: the float part while floats are kept (rerank, or before
+ * calibration), and the calibrated int8 part once calibrated.
+ */
+export interface QuantizedColumnState {
+  kind: 'int8'
+  float: FloatColumnState | null
+  int8: { rows: Int8Array; rowNorm: Float32Array; offset: Float32Array; step: Float32Array } | null
+}
+
+/** What {@link Column.exportState} returns. */
+export type ColumnState = FloatColumnState | QuantizedColumnState
 
 /**
  * The vectors of a collection plus the metric: scores rows against a query as *ranking
@@ -103,6 +127,21 @@ export class VectorColumn implements Column {
 
   release(): void {
     this.store.release()
+  }
+
+  exportState(rows: number): FloatColumnState {
+    return {
+      kind: 'f32',
+      vectors: this.store.exportRows(rows),
+      invNorm: this.invNorm.slice(0, Math.min(rows, this.invNorm.length)),
+    }
+  }
+
+  importState(state: ColumnState, rows: number): void {
+    if (state.kind !== 'f32') throw new Error(`a float32 column cannot import ${state.kind} state`)
+    this.store.importRows(state.vectors, rows)
+    this.ensureCapacity(rows)
+    if (state.invNorm.length > 0) this.invNorm.set(state.invNorm)
   }
 
   get ids(): Uint32Array {

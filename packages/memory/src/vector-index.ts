@@ -52,6 +52,12 @@ export interface VectorIndex {
   readonly bytes: number
   /** Index-specific facts for `CollectionStats.details`. */
   details(): Record<string, unknown>
+  /** The vectors (internal; persistence exports them through `column.exportState`). */
+  readonly column: Column
+  /** Plain-data snapshot of the index structure, without vectors (internal; persistence). */
+  exportState(): unknown
+  /** Restores {@link VectorIndex.exportState} output into a fresh index of the same spec. */
+  importState(state: never): void
   /** Housekeeping after a write batch (HNSW: repair when tombstones pile up). */
   maintain(): void
   /** Frees WebAssembly memory. */
