@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { canonicalFilter, canonicalJson, compareIds, compileFilter, utf8Length } from '../src/index'
+import { prng } from '../src/testing/data'
 import { modelFilter, modelMetadata } from '../src/testing/model-commands'
 
 function shuffleKeys(v: unknown, rand: () => number): unknown {
@@ -24,8 +25,7 @@ describe('canonicalJson', () => {
   it('is independent of key insertion order', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.integer(), (v, seed) => {
-        let s = seed
-        const rand = () => ((s = (s * 1103515245 + 12345) | 0) >>> 0) / 2 ** 32
+        const rand = prng(seed)
         expect(canonicalJson(shuffleKeys(v, rand))).toBe(canonicalJson(v))
       }),
       { numRuns: 200, seed: 7 },
@@ -68,8 +68,7 @@ describe('canonicalFilter', () => {
   it('is stable under reordering of random filters and means the same filter', () => {
     fc.assert(
       fc.property(modelFilter, fc.integer(), modelMetadata, (f, seed, m) => {
-        let s = seed
-        const rand = () => ((s = (s * 1103515245 + 12345) | 0) >>> 0) / 2 ** 32
+        const rand = prng(seed)
         const shuffled = shuffleKeys(f, rand)
         expect(canonicalFilter(shuffled)).toBe(canonicalFilter(f))
         // The canonical string is a plain object tree of the same meaning.
