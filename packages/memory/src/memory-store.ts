@@ -18,6 +18,12 @@ import { CollectionState } from './collection-state'
 import { createIndex, type IndexFactoryOptions } from './index-factory'
 import { type CollectionHost, MemoryCollection } from './memory-collection'
 import type { Mutation, MutationHook } from './mutations'
+import {
+  Persistence,
+  type PersistenceOptions,
+  type RecoveryReport,
+  resolvePersistenceOptions,
+} from './persistence/index'
 import { TtlSweeper } from './ttl-sweeper'
 
 /**
@@ -29,7 +35,12 @@ import { TtlSweeper } from './ttl-sweeper'
  * const store = await MemoryStore.open({ clock: () => now, seed: 42, ttlSweepIntervalMs: 0 })
  * ```
  */
-export interface MemoryStoreOptions {
+export interface MemoryStoreOptions extends Omit<PersistenceOptions, 'path'> {
+  /**
+   * Data directory: with it the store is durable (write-ahead log + snapshots, see
+   * {@link PersistenceOptions} and docs/operations.md); without it, memory only.
+   */
+  path?: string
   /** Milliseconds since the epoch; decides when `expiresAt` has passed. Default `Date.now`. */
   clock?: () => number
   /** Seed of the HNSW level generator: the same seed and the same writes build the same graph. Default 0x5eed. */
@@ -75,6 +86,7 @@ export class MemoryStore implements VectorStore {
   private readonly indexOptions: IndexFactoryOptions
   private readonly sweeper: TtlSweeper
   private hook: MutationHook | undefined
+  private persistence: Persistence | undefined
   private closed = false
   private readonly host: CollectionHost = {
     live: (state) => {
@@ -101,9 +113,40 @@ export class MemoryStore implements VectorStore {
     this.sweeper = new TtlSweeper(this, options.ttlSweepIntervalMs ?? 60_000)
   }
 
-  /** Opens an empty in-memory store. */
+  /**
+   * Opens a store: empty and in memory only, or — with `path` — the data directory's state,
+   * recovered from its newest valid snapshot and log.
+   */
   static async open(options?: MemoryStoreOptions): Promise<MemoryStore> {
-    return new MemoryStore(options)
+    // persistence: validate before anything is created, recover before the hook is installed.
+    const p =
+      options?.path === undefined ? undefined : resolvePersistenceOptions({ ...options, path: options.path })
+    const store = new MemoryStore(options)
+    if (p === undefined) return store
+    try {
+      store.persistence = await Persistence.open(store, p)
+    } catch (err) {
+      store.sweeper.stop()
+      for (const state of store.states.values()) state.index.release()
+      throw err
+    }
+    store.capabilities.persistence = true
+    store.setMutationHook(store.persistence.hook)
+    return store
+  }
+
+  /** What opening the data directory found and did (`undefined` without `path`). */
+  get recovery(): RecoveryReport | undefined {
+    return this.persistence?.recovery
+  }
+
+  /**
+   * Writes a snapshot now and starts a new log generation; resolves once it is durable. Use it
+   * before copying the data directory for a backup. Resolves at once without `path`.
+   */
+  async checkpoint(): Promise<void> {
+    this.open()
+    await this.persistence?.checkpoint()
   }
 
   async createCollection<M extends Metadata = Metadata>(
@@ -153,7 +196,7 @@ export class MemoryStore implements VectorStore {
   async health(): Promise<HealthReport> {
     this.open()
     const sweepError = this.sweeper.lastError
-    return {
+    const report: HealthReport = {
       status: sweepError === undefined ? 'healthy' : 'degraded',
       backend: this.backend,
       checks: [
@@ -169,14 +212,27 @@ export class MemoryStore implements VectorStore {
         },
       ],
     }
+    // persistence: its check joins the report; the worst status wins.
+    if (this.persistence !== undefined) {
+      const p = this.persistence.health()
+      report.checks.push(p)
+      if (p.status === 'unhealthy' || (p.status === 'degraded' && report.status === 'healthy'))
+        report.status = p.status
+    }
+    return report
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.sweeper.stop()
-    for (const state of this.states.values()) state.index.release()
-    this.states.clear()
+    try {
+      // persistence: last snapshot, log synced and closed, lock released (needs the state).
+      await this.persistence?.close()
+    } finally {
+      for (const state of this.states.values()) state.index.release()
+      this.states.clear()
+    }
   }
 
   /**
@@ -219,7 +275,15 @@ export class MemoryStore implements VectorStore {
   /** The single write path: hook (write-ahead), then apply, then wait for durability. */
   private async write(m: Mutation): Promise<number> {
     const durable = this.hook?.(m)
-    const result = this.applyMutation(m)
+    let result: number
+    try {
+      result = this.applyMutation(m)
+    } catch (err) {
+      // persistence: the mutation was logged but not applied; take the record back.
+      this.persistence?.abort()
+      if (durable !== undefined) durable.catch(() => {})
+      throw err
+    }
     if (durable !== undefined) await durable
     return result
   }
