@@ -1,0 +1,141 @@
+import { readdirSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { isVectorStoreError } from '@vectorkit/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MemoryStore } from '../src/index'
+import { dump, records, tempDirs } from './persistence-helpers'
+
+const dirs = tempDirs()
+afterEach(() => dirs.cleanup())
+
+const hnsw = { type: 'hnsw' as const, m: 8, efConstruction: 64 }
+
+describe.each(['always', 'interval', 'never'] as const)('MemoryStore persistence (fsync %s)', (fsync) => {
+  it('keeps collections, records, metadata, expiry and deletes across close and reopen', async () => {
+    const path = dirs.make()
+    const a = await MemoryStore.open({ path, fsync })
+    expect(a.capabilities.persistence).toBe(true)
+    expect(a.recovery?.created).toBe(true)
+    const c = await a.createCollection('docs', { dimensions: 8, metric: 'cosine', index: hnsw })
+    const f = await a.createCollection('flat', { dimensions: 4, metric: 'l2' })
+    await c.upsert(records(300, 8, 1))
+    await f.upsert([{ id: 'x', vector: [1, 2, 3, 4], expiresAt: new Date('2099-01-01') }])
+    await c.delete(['r1', 'r2'])
+    await a.createCollection('dropped', { dimensions: 2, metric: 'dot' })
+    await a.dropCollection('dropped')
+    const before = await dump(c)
+    const hitsBefore = await c.search(before.get('r10')!.vector, { k: 5 })
+    await a.close()
+
+    const b = await MemoryStore.open({ path, fsync })
+    expect(b.recovery?.created).toBe(false)
+    expect(b.recovery?.snapshotGeneration).toBe(1)
+    expect((await b.listCollections()).map((x) => x.name)).toEqual(['docs', 'flat'])
+    const c2 = await b.collection('docs')
+    expect(await dump(c2)).toEqual(before)
+    expect(await c2.search(before.get('r10')!.vector, { k: 5 })).toEqual(hitsBefore)
+    const [x] = await (await b.collection('flat')).get(['x'])
+    expect(x?.expiresAt?.toISOString()).toBe('2099-01-01T00:00:00.000Z')
+    await b.close()
+  })
+
+  it('recovers from the log alone when the process dies without close()', async () => {
+    const path = dirs.make()
+    const a = await MemoryStore.open({ path, fsync })
+    const c = await a.createCollection('docs', { dimensions: 8, metric: 'l2', index: hnsw })
+    await c.upsert(records(50, 8, 2))
+    await c.delete(['r3'])
+    const before = await dump(c)
+    // Simulate a crash: drop the lock as a dead process would leave it, never call close().
+    writeFileSync(
+      join(path, 'LOCK'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: 'x' }),
+    )
+    const b = await MemoryStore.open({ path, fsync })
+    expect(b.recovery?.snapshotGeneration).toBe(0)
+    expect(b.recovery?.replayedRecords).toBe(3)
+    expect(await dump(await b.collection('docs'))).toEqual(before)
+    await b.close()
+    await a.close().catch(() => {})
+  })
+})
+
+describe('MemoryStore persistence: generations, lock, close', () => {
+  it('keeps the previous generation and the logs since it', async () => {
+    const path = dirs.make()
+    const s = await MemoryStore.open({ path, fsync: 'never' })
+    const c = await s.createCollection('docs', { dimensions: 4, metric: 'l2' })
+    for (let g = 0; g < 4; g++) {
+      await c.upsert(records(5, 4, g, `g${g}-`))
+      await s.checkpoint()
+    }
+    expect(readdirSync(path).sort()).toEqual([
+      'LOCK',
+      'snap-0000000003.vks',
+      'snap-0000000004.vks',
+      'wal-0000000003.log',
+      'wal-0000000004.log',
+    ])
+    await s.close()
+    expect(readdirSync(path)).not.toContain('LOCK')
+  })
+
+  it('refuses a second writer with CONFLICT naming the holder, then allows it after close', async () => {
+    const path = dirs.make()
+    const a = await MemoryStore.open({ path })
+    const err = await MemoryStore.open({ path }).catch((e: unknown) => e)
+    expect(isVectorStoreError(err, 'CONFLICT')).toBe(true)
+    expect((err as Error).message).toContain(`pid ${process.pid} on host ${hostname()}`)
+    await a.close()
+    const b = await MemoryStore.open({ path })
+    await b.close()
+  })
+
+  it('close() waits for in-flight writes, is idempotent, and later use is CLOSED', async () => {
+    const path = dirs.make()
+    const s = await MemoryStore.open({ path, fsync: 'always' })
+    const c = await s.createCollection('docs', { dimensions: 4, metric: 'l2' })
+    const writes = Array.from({ length: 20 }, (_, i) => c.upsert(records(3, 4, i, `w${i}-`)))
+    const closing = s.close()
+    await Promise.all(writes)
+    await closing
+    await s.close()
+    await expect(c.count()).rejects.toMatchObject({ code: 'CLOSED' })
+    await expect(s.checkpoint()).rejects.toMatchObject({ code: 'CLOSED' })
+    const again = await MemoryStore.open({ path })
+    expect(await (await again.collection('docs')).count()).toBe(60)
+    await again.close()
+  })
+
+  it('rejects bad options with VALIDATION before touching the disk', async () => {
+    await expect(MemoryStore.open({ path: '' })).rejects.toMatchObject({ code: 'VALIDATION' })
+    await expect(MemoryStore.open({ path: dirs.make(), fsync: 'sometimes' as never })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    })
+    await expect(MemoryStore.open({ path: dirs.make(), fsyncIntervalMs: -1 })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    })
+  })
+
+  it('purges expired records through the log, so they stay purged after reopening', async () => {
+    const path = dirs.make()
+    let now = Date.parse('2030-01-01')
+    const s = await MemoryStore.open({ path, clock: () => now, ttlSweepIntervalMs: 0 })
+    const c = await s.createCollection('mem', { dimensions: 2, metric: 'l2' })
+    await c.upsert([
+      { id: 'old', vector: [1, 1], expiresAt: new Date(now + 1000) },
+      { id: 'keep', vector: [0, 1] },
+    ])
+    now += 2000
+    expect(await c.count()).toBe(1)
+    await new Promise((r) => setTimeout(r, 20))
+    expect((await c.stats()).details?.expiredNotPurged).toBe(0)
+    await s.close()
+    const again = await MemoryStore.open({ path, clock: () => now })
+    const c2 = await again.collection('mem')
+    expect((await c2.stats()).details?.expiredNotPurged).toBe(0)
+    expect((await c2.get(['old', 'keep'])).map((r) => r.id)).toEqual(['keep'])
+    await again.close()
+  })
+})
