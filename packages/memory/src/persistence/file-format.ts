@@ -175,7 +175,8 @@ export function verifySnapshot(bytes: Uint8Array, file: string): { generation: n
     throw corrupt(file, `snapshot is ${bytes.length} bytes, header says ${expected} (truncated or extended)`)
   const payload = bytes.subarray(SNAP_HEADER_BYTES, SNAP_HEADER_BYTES + length)
   const t = SNAP_HEADER_BYTES + length
-  if (!sameBytes(bytes.subarray(t + 8, t + 16), SNAP_END)) throw corrupt(file, 'snapshot trailer missing')
+  if (!sameBytes(bytes.subarray(t + 8, t + 16), SNAP_END) || v.getUint32(t + 4, true) !== 0)
+    throw corrupt(file, 'snapshot trailer missing or damaged')
   if (v.getUint32(t, true) !== crc(payload)) throw corrupt(file, 'snapshot payload checksum mismatch')
   return { generation: v.getUint32(12, true), payload }
 }
