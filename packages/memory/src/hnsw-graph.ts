@@ -5,7 +5,15 @@ export const TOMBSTONE = 2
 
 /** Plain-data form of a graph: typed arrays plus a little JSON (for persistence). */
 export interface HnswGraphState {
-  json: { m: number; limit: number; entry: number; maxLevel: number; upperUsed: number; free: number[] }
+  json: {
+    m: number
+    limit: number
+    entry: number
+    maxLevel: number
+    upperUsed: number
+    free: number[]
+    linked: boolean
+  }
   level0: Uint32Array
   levels: Uint8Array
   upperOffset: Int32Array
@@ -46,6 +54,11 @@ export class HnswGraph {
   live = 0
   tombstones = 0
   free: number[] = []
+  /**
+   * False while the collection is small: rows are stored but not linked (searches scan them
+   * exactly, which is faster below a few hundred rows) and layer 0 takes no memory.
+   */
+  linked = false
 
   constructor(m: number) {
     this.m = m
@@ -73,7 +86,7 @@ export class HnswGraph {
       this.capacity < 65_536 ? this.capacity * 2 : Math.ceil(this.capacity * 1.25),
       8,
     )
-    this.level0 = grow(this.level0, cap * this.stride0) as Uint32Array
+    if (this.linked) this.level0 = grow(this.level0, cap * this.stride0) as Uint32Array
     this.levels = grow(this.levels, cap) as Uint8Array
     const offsets = new Int32Array(cap).fill(-1)
     offsets.set(this.upperOffset)
@@ -88,12 +101,26 @@ export class HnswGraph {
     return this.limit + Math.max(0, additional - this.free.length)
   }
 
+  /** Allocates layer 0 for every row: from now on rows are linked. */
+  startLinking(): void {
+    this.linked = true
+    this.level0 = new Uint32Array(this.capacity * this.stride0)
+  }
+
   /** A row for a new node at `level`: a freed row if any, else the next one. */
   allocRow(level: number): number {
     const row = this.free.length > 0 ? this.free.pop()! : this.limit++
     this.ensureCapacity(row + 1)
+    this.setLevel(row, level)
+    this.state[row] = LIVE
+    this.live++
+    return row
+  }
+
+  /** Gives `row` empty lists on layers 0..level (reusing its upper block when it fits). */
+  setLevel(row: number, level: number): void {
     this.levels[row] = level
-    this.level0[row * this.stride0] = 0
+    if (this.linked) this.level0[row * this.stride0] = 0
     if (level > 0) {
       if (this.upperAlloc[row]! < level) {
         const need = level * this.strideUp
@@ -108,9 +135,6 @@ export class HnswGraph {
       }
       for (let l = 1; l <= level; l++) this.upper[this.upperOffset[row]! + (l - 1) * this.strideUp] = 0
     }
-    this.state[row] = LIVE
-    this.live++
-    return row
   }
 
   /** The array holding the lists of `level`. */
@@ -138,6 +162,7 @@ export class HnswGraph {
         maxLevel: this.maxLevel,
         upperUsed: this.upperUsed,
         free: [...this.free],
+        linked: this.linked,
       },
       level0: this.level0.slice(0, n * this.stride0),
       levels: this.levels.slice(0, n),
@@ -151,6 +176,7 @@ export class HnswGraph {
   importState(s: HnswGraphState): void {
     const n = s.json.limit
     this.ensureCapacity(n)
+    if (s.json.linked) this.startLinking()
     this.level0.set(s.level0)
     this.levels.set(s.levels)
     this.upperOffset.fill(-1)

@@ -1,7 +1,7 @@
 import type { ResolvedHnswIndexSpec } from '@vectorkit/core'
 import type { TopK } from './heaps'
 import { HnswBuilder } from './hnsw-build'
-import { HnswGraph, type HnswGraphState, LIVE, TOMBSTONE } from './hnsw-graph'
+import { FREE, HnswGraph, type HnswGraphState, LIVE, TOMBSTONE } from './hnsw-graph'
 import { repairGraph } from './hnsw-repair'
 import { HnswSearcher } from './hnsw-search'
 import { Rng } from './rng'
@@ -10,6 +10,13 @@ import { exactSearch, type IndexSearch, rescore, type VectorIndex } from './vect
 
 /** Below this share of matching records a filtered search scans the matches exactly. */
 export const EXACT_SELECTIVITY = 0.05
+
+/**
+ * Rows below which an HNSW collection is not linked yet: its searches scan exactly (faster at
+ * this size, and exact), and no graph memory is spent — what many small per-user collections
+ * need. The graph is built once, when a write batch brings the collection to this size.
+ */
+export const GRAPH_MIN_ROWS = 256
 
 /** Snapshot of an HNSW index without its vectors (internal; for persistence). */
 export interface HnswIndexState {
@@ -44,6 +51,7 @@ export class HnswIndex implements VectorIndex {
     readonly spec: ResolvedHnswIndexSpec,
     readonly column: Column,
     seed: number,
+    private readonly minRows = GRAPH_MIN_ROWS,
   ) {
     this.graph = new HnswGraph(spec.m)
     this.searcher = new HnswSearcher(this.graph)
@@ -76,6 +84,12 @@ export class HnswIndex implements VectorIndex {
   }
 
   insert(vector: Float32Array): number {
+    if (!this.graph.linked) {
+      const row = this.graph.allocRow(0)
+      this.column.ensureCapacity(row + 1)
+      this.column.write(row, vector)
+      return row
+    }
     const level = this.builder.randomLevel()
     const row = this.graph.allocRow(level)
     this.column.ensureCapacity(row + 1)
@@ -90,14 +104,36 @@ export class HnswIndex implements VectorIndex {
   remove(row: number): void {
     const g = this.graph
     if (g.state[row] !== LIVE) return
-    g.state[row] = TOMBSTONE
     g.live--
+    if (!g.linked) {
+      // Nothing links to an unlinked row: it is free at once.
+      g.state[row] = FREE
+      g.free.push(row)
+      return
+    }
+    g.state[row] = TOMBSTONE
     g.tombstones++
+  }
+
+  /** Links every stored row, in row order (deterministic), once the collection is big enough. */
+  private linkAll(): void {
+    const g = this.graph
+    g.startLinking()
+    const scorer = this.column.buildScorer
+    this.builder.scorer = scorer
+    for (let r = 0; r < g.limit; r++) {
+      if (g.state[r] !== LIVE) continue
+      const level = this.builder.randomLevel()
+      g.setLevel(r, level)
+      scorer.prepare(this.column.read(r), g.m0 + 1)
+      this.builder.link(r, level)
+    }
   }
 
   /** Repairs once tombstones exceed 1/8 of the live rows (amortised O(1) per delete). */
   maintain(): void {
     const g = this.graph
+    if (!g.linked && g.live >= this.minRows) this.linkAll()
     this.column.afterBatch(g.limit, g.state)
     if (g.tombstones > 0 && (g.live === 0 || g.tombstones >= Math.max(32, g.live / 8))) this.repair()
   }
@@ -120,7 +156,7 @@ export class HnswIndex implements VectorIndex {
     const ef = Math.max(p.efSearch ?? this.spec.efSearch, p.k)
     const selective =
       p.accept !== undefined && (p.selectivity < EXACT_SELECTIVITY || p.selectivity * live < 2 * ef)
-    if (p.exact || selective || g.entry < 0) {
+    if (p.exact || selective || !g.linked || g.entry < 0) {
       exactSearch(this.column, g.state, g.limit, query, p.accept, top)
       return
     }
@@ -150,6 +186,7 @@ export class HnswIndex implements VectorIndex {
     return {
       rows: g.limit,
       freeRows: g.free.length,
+      linked: g.linked,
       maxLevel: g.maxLevel,
       graphBytes: g.bytes,
       repairs: this.repairs,

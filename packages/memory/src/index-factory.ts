@@ -13,6 +13,8 @@ export interface IndexFactoryOptions {
   seed: number
   /** Plain-JS distance code instead of WebAssembly SIMD. */
   forceJs: boolean
+  /** Rows from which HNSW collections link their graph (default `GRAPH_MIN_ROWS`). */
+  graphMinRows?: number
 }
 
 /** FNV-1a of the name mixed into the store seed, so collections get distinct, stable streams. */
@@ -44,9 +46,10 @@ export function createIndex(
   const column = new VectorColumn(spec.metric, new SlabRowStore(spec.dimensions, pool))
   if (spec.index.type === 'hnsw') {
     const seed = collectionSeed(options.seed, name)
-    if (spec.index.quantization === 'none') return new HnswIndex(spec.index, column, seed)
+    if (spec.index.quantization === 'none')
+      return new HnswIndex(spec.index, column, seed, options.graphMinRows)
     const q = new QuantizedColumn(spec.metric, spec.dimensions, column, pool, spec.index.rerank)
-    return new HnswIndex(spec.index, q, seed)
+    return new HnswIndex(spec.index, q, seed, options.graphMinRows)
   }
   return new FlatIndex(column)
 }

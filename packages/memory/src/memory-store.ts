@@ -49,6 +49,12 @@ export interface MemoryStoreOptions extends Omit<PersistenceOptions, 'path'> {
   ttlSweepIntervalMs?: number
   /** Use the plain-JS distance code even where WebAssembly SIMD is available (tests, debugging). */
   forceJsKernels?: boolean
+  /**
+   * Size from which an HNSW collection builds its graph; smaller ones are scanned exactly
+   * (faster and exact at that size, and they use no graph memory). Default 256; 0 links from
+   * the first record (tests).
+   */
+  hnswMinRows?: number
 }
 
 /**
@@ -109,7 +115,14 @@ export class MemoryStore implements VectorStore {
     if (options.clock !== undefined && typeof options.clock !== 'function')
       throw validationError('MemoryStoreOptions.clock must be a function returning epoch milliseconds')
     this.clock = options.clock ?? Date.now
-    this.indexOptions = { seed: (options.seed ?? 0x5eed) >>> 0, forceJs: options.forceJsKernels ?? false }
+    const minRows = options.hnswMinRows
+    if (minRows !== undefined && !(Number.isInteger(minRows) && minRows >= 0))
+      throw validationError(`hnswMinRows must be an integer >= 0, got ${String(minRows)}`)
+    this.indexOptions = {
+      seed: (options.seed ?? 0x5eed) >>> 0,
+      forceJs: options.forceJsKernels ?? false,
+      ...(minRows === undefined ? {} : { graphMinRows: minRows }),
+    }
     this.sweeper = new TtlSweeper(this, options.ttlSweepIntervalMs ?? 60_000)
   }
 
