@@ -79,11 +79,13 @@ for (const prep of specs.values()) {
 
 for (const job of jobs) {
   progress.log(`job ${job.system} on ${job.dataset.id} (n=${job.dataset.n}): ${job.suites.join(', ')}`)
+  const jobStarted = Date.now()
   const out = await runJob(
     job,
     (l, d, t) => progress.update(`${job.dataset.id} ${l}`, d, t),
     (row: BenchRow) => result.runs.push(row),
   )
+  progress.log(`  done in ${((Date.now() - jobStarted) / 1000).toFixed(1)} s`)
   if (out.error) {
     failures.push(`${job.system} on ${job.dataset.id}: ${out.error}`)
     for (const suite of job.suites) {
