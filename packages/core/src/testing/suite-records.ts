@@ -153,10 +153,13 @@ export function recordCases(h: Harness, v: IndexVariant): void {
 
     it('delete by ids returns how many existed', async () => {
       const col = await h.create(spec)
-      await col.upsert(randomRecords(5, 3, 12))
+      const records = randomRecords(5, 3, 12)
+      await col.upsert(records)
       expect(await col.delete(['r001', 'r003', 'missing'])).toBe(2)
       expect(await col.delete(['r001'])).toBe(0)
       expect(await col.delete([])).toBe(0)
+      expect(await col.delete(['r002', 'r002'])).toBe(1)
+      await col.upsert([records[2]!])
       expect(await col.count()).toBe(3)
       expect((await col.get(['r001', 'r002', 'r003'])).map((r) => r.id)).toEqual(['r002'])
       const hits = await col.search([0, 0, 0], { k: 10, exact: true })
@@ -174,6 +177,33 @@ export function recordCases(h: Harness, v: IndexVariant): void {
       expect(await col.count()).toBe(3)
       expect(await col.delete({ filter: {} })).toBe(3)
       expect(await col.count()).toBe(0)
+    })
+
+    it('an empty batch is a no-op; a batch over LIMITS.maxBatchSize is VALIDATION', async () => {
+      const col = await h.create(spec)
+      await col.upsert([])
+      expect(await col.count()).toBe(0)
+      const tooMany = randomRecords(LIMITS.maxBatchSize + 1, 3, 16)
+      await expectCode(() => col.upsert(tooMany), 'VALIDATION')
+      expect(await col.count()).toBe(0)
+    })
+
+    it('a large batch (2,000 records) lands whole (bulk paths included)', async () => {
+      const col = await h.create(spec)
+      // Big enough for bulk ingest paths, small enough for HNSW builds on a shared CI machine.
+      const records = randomRecords(2_000, 3, 17, 'bulk', (i) => ({ i, odd: i % 2 === 1 }))
+      await col.upsert(records)
+      expect(await col.count()).toBe(records.length)
+      expect(await col.count({ odd: true })).toBe(records.length / 2)
+      const sample = [records[0]!, records[1234]!, records[records.length - 1]!]
+      const got = await col.get(sample.map((r) => r.id))
+      for (const [i, r] of got.entries()) {
+        expectSameVector('l2', r.vector, sample[i]!.vector)
+        expect(r.metadata).toEqual(sample[i]!.metadata)
+      }
+      const hit = await col.search(records[1234]!.vector, { k: 1, exact: true })
+      expect(hit[0]?.id).toBe(records[1234]!.id)
+      expect(await col.delete({ filter: { odd: true } })).toBe(records.length / 2)
     })
 
     it('count with and without a filter', async () => {
