@@ -1,0 +1,82 @@
+import type { Metric, ValidSearchOptions } from '@vectorkit/core'
+import { type RawBuilder, sql } from 'kysely'
+import { cosineDistance, l2Distance, maxInnerProduct } from 'pgvector/kysely'
+import { filterToSql } from './filter-to-sql'
+
+/** Rows of a search statement. */
+export interface SearchRow {
+  id: string
+  distance: number
+  metadata: string | null
+  embedding?: string
+}
+
+/** Records that have not expired. `now()` is the transaction's start, so one search sees one instant. */
+export const LIVE = sql<boolean>`(expires_at is null or expires_at > now())`
+
+/**
+ * `embedding <op> $query` through pgvector-node's Kysely helpers (the query vector travels as a
+ * bound parameter in pgvector's text form; PostgreSQL infers `vector` or `halfvec` from the column).
+ */
+export function distanceExpr(metric: Metric, query: Float32Array): RawBuilder<unknown> {
+  const q = Array.from(query)
+  if (metric === 'cosine') return cosineDistance('embedding', q)
+  if (metric === 'dot') return maxInnerProduct('embedding', q)
+  return l2Distance('embedding', q)
+}
+
+/** The WHERE clause shared by both search plans: live rows, the filter, the excluded ids. */
+export function searchWhere(options: ValidSearchOptions): RawBuilder<boolean> {
+  const parts: RawBuilder<unknown>[] = [LIVE]
+  if (options.filter.op !== 'true') parts.push(filterToSql(options.filter))
+  if (options.excludeIds) parts.push(sql`id <> all(${[...options.excludeIds]}::text[])`)
+  return sql<boolean>`${sql.join(parts, sql` and `)}`
+}
+
+function columns(dist: RawBuilder<unknown>, includeVectors: boolean): RawBuilder<unknown> {
+  return includeVectors
+    ? sql`id, ${dist} as distance, metadata::text as metadata, embedding::text as embedding`
+    : sql`id, ${dist} as distance, metadata::text as metadata`
+}
+
+/**
+ * Exact top-k: every matching row is scored; ties break by id (`COLLATE "C"`, core's
+ * `compareIds`). The caller disables index scans when the table has an HNSW index.
+ */
+export function exactSearchSql(
+  schema: string,
+  table: string,
+  metric: Metric,
+  query: Float32Array,
+  options: ValidSearchOptions,
+): RawBuilder<SearchRow> {
+  const dist = distanceExpr(metric, query)
+  return sql<SearchRow>`select ${columns(dist, options.includeVectors)}
+    from ${sql.id(schema, table)}
+    where ${searchWhere(options)}
+    order by distance, id
+    limit ${options.k}`
+}
+
+/**
+ * Approximate top-k through the HNSW index. The inner query orders by the bare distance
+ * expression (the only shape pgvector's index can serve); the outer one restores the
+ * distance-then-id order, which `hnsw.iterative_scan = relaxed_order` may have loosened.
+ */
+export function hnswSearchSql(
+  schema: string,
+  table: string,
+  metric: Metric,
+  query: Float32Array,
+  options: ValidSearchOptions,
+): RawBuilder<SearchRow> {
+  const dist = distanceExpr(metric, query)
+  return sql<SearchRow>`select * from (
+      select ${columns(dist, options.includeVectors)}
+      from ${sql.id(schema, table)}
+      where ${searchWhere(options)}
+      order by ${dist}
+      limit ${options.k}
+    ) as candidates
+    order by distance, id`
+}

@@ -1,0 +1,88 @@
+import type { ValidRecord } from '@vectorkit/core'
+import { type RawBuilder, sql } from 'kysely'
+import { toSql } from 'pgvector/kysely'
+import { encodeBinaryCopy } from './binary-copy'
+import type { EmbeddingStorage } from './collection-ddl'
+import type { Session } from './executor'
+import { compile } from './sql-compiler'
+
+/**
+ * Keeps the last occurrence of each id: a batch behaves as if upserted in order, and
+ * `INSERT … ON CONFLICT DO UPDATE` refuses to touch one row twice in a statement.
+ */
+export function lastWins(records: readonly ValidRecord[]): ValidRecord[] {
+  const at = new Map<string, number>()
+  for (let i = 0; i < records.length; i++) at.set(records[i]!.id, i)
+  if (at.size === records.length) return records as ValidRecord[]
+  const out: ValidRecord[] = []
+  for (const [, i] of at) out.push(records[i]!)
+  return out
+}
+
+const STAGE = 'vectorkit_stage'
+
+function onConflict(): RawBuilder<unknown> {
+  return sql`on conflict (id) do update set
+    embedding = excluded.embedding,
+    metadata = excluded.metadata,
+    expires_at = excluded.expires_at,
+    updated_at = now()`
+}
+
+/**
+ * Upserts through binary `COPY` into a temporary table (dropped at commit) followed by one
+ * `INSERT … SELECT … ON CONFLICT DO UPDATE`. Runs inside the caller's transaction.
+ *
+ * @example
+ * ```ts
+ * await executor.transaction('upsert', {}, (s) => upsertViaCopy(s, 'vectorkit', table, 'vector', records))
+ * ```
+ */
+export async function upsertViaCopy(
+  s: Session,
+  schema: string,
+  table: string,
+  storage: EmbeddingStorage,
+  records: readonly ValidRecord[],
+): Promise<void> {
+  if (!s.copyIn) throw new Error('upsertViaCopy needs a raw pg connection')
+  const data = encodeBinaryCopy(records)
+  await s.query(
+    sql`create temp table if not exists ${sql.id(STAGE)} (
+      id text collate "C", embedding vector, metadata jsonb, expires_at timestamptz
+    ) on commit drop`,
+  )
+  const copy = compile(
+    sql`copy ${sql.id(STAGE)} (id, embedding, metadata, expires_at) from stdin (format binary)`,
+  )
+  await s.copyIn(copy.sql, data)
+  const emb = storage === 'halfvec' ? sql`embedding::halfvec` : sql`embedding`
+  await s.query(
+    sql`insert into ${sql.id(schema, table)} (id, embedding, metadata, expires_at)
+      select id, ${emb}, metadata, expires_at from ${sql.id(STAGE)}
+      ${onConflict()}`,
+  )
+}
+
+/**
+ * Upserts with one multi-row `INSERT … SELECT FROM unnest(…)` whose four parameters are arrays
+ * (vectors as pgvector text). Used when no raw pg connection is available (a caller's Kysely).
+ */
+export async function upsertViaUnnest(
+  s: Session,
+  schema: string,
+  table: string,
+  storage: EmbeddingStorage,
+  records: readonly ValidRecord[],
+): Promise<void> {
+  const ids = records.map((r) => r.id)
+  const vectors = records.map((r) => toSql(Array.from(r.vector)) as string)
+  const metas = records.map((r) => (r.metadata === undefined ? null : JSON.stringify(r.metadata)))
+  const expires = records.map((r) => (r.expiresAt ? r.expiresAt.toISOString() : null))
+  const vtype = sql.raw(storage === 'halfvec' ? 'halfvec[]' : 'vector[]')
+  await s.query(
+    sql`insert into ${sql.id(schema, table)} (id, embedding, metadata, expires_at)
+      select * from unnest(${ids}::text[], ${vectors}::${vtype}, ${metas}::jsonb[], ${expires}::timestamptz[])
+      ${onConflict()}`,
+  )
+}
