@@ -2,6 +2,7 @@ import { cpSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, 
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryStore } from '../src/index'
+import { logHeader } from '../src/persistence/file-format'
 import { dump, records, tempDirs } from './persistence-helpers'
 
 const dirs = tempDirs()
@@ -118,5 +119,28 @@ describe('damaged newest log', () => {
     damage(join(path, 'snap-0000000002.vks'), 'truncated')
     unlinkSync(join(path, 'wal-0000000001.log'))
     await expect(MemoryStore.open({ path })).rejects.toMatchObject({ code: 'CORRUPT_DATA' })
+  })
+})
+
+describe('crash while starting a generation', () => {
+  it.each([
+    ['header-only', (gen: number) => logHeader(gen)],
+    ['empty', () => new Uint8Array(0)],
+    ['half a header', (gen: number) => logHeader(gen).subarray(0, 7)],
+  ])('an unsealed log followed by a %s newer log opens with everything', async (_name, content) => {
+    const { path, expected } = await populated()
+    // The rotation to generation 3 had created its log but not yet sealed log 2.
+    writeFileSync(join(path, 'wal-0000000003.log'), content(3))
+    const { got, recovery } = await reopen(path)
+    expect(got).toEqual(expected)
+    expect(recovery.droppedEmptyLogs).toBe(1)
+  })
+
+  it('a first log cut inside its header is a new, empty store', async () => {
+    const path = dirs.make()
+    writeFileSync(join(path, 'wal-0000000000.log'), logHeader(0).subarray(0, 5))
+    const s = await MemoryStore.open({ path })
+    expect(s.recovery?.created).toBe(true)
+    await s.close()
   })
 })

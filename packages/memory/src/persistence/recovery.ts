@@ -1,5 +1,5 @@
 import { VectorStoreError } from '@vectorkit/core'
-import { parseLog } from './file-format'
+import { LOG_HEADER_BYTES, logHeader, parseLog } from './file-format'
 import type { FsLayer } from './fs-layer'
 import { ioError } from './io-error'
 import { at, listDir, snapName, walName } from './layout'
@@ -29,6 +29,8 @@ export interface RecoveryReport {
   replayedRecords: number
   /** Bytes of an unfinished record cut from the end of the newest log (a write torn by a crash). */
   tornTailBytes: number
+  /** Newest logs dropped because they held no record (a crash while starting a generation). */
+  droppedEmptyLogs: number
   /** Wall time of the whole recovery. */
   durationMs: number
 }
@@ -70,7 +72,18 @@ export async function recover(
     replayedLogs: [],
     replayedRecords: 0,
     tornTailBytes: 0,
+    droppedEmptyLogs: 0,
     durationMs: 0,
+  }
+  // A crash while creating the very first log leaves it without even a full header.
+  if (
+    listing.snaps.length === 0 &&
+    listing.wals.length === 1 &&
+    listing.wals[0] === 0 &&
+    isEmptyLog(await readLog(fs, dir, 0), 0)
+  ) {
+    await fs.unlink(at(dir, walName(0)))
+    listing.wals = []
   }
   if (listing.snaps.length === 0 && listing.wals.length === 0) {
     report.created = true
@@ -105,10 +118,17 @@ export async function recover(
     if (wals[i] !== base + i)
       throw corrupt(`${dir}: ${walName(base + i)} is missing; later logs cannot be replayed`)
   if (wals.length === 0) throw corrupt(`${dir}: ${walName(base)} is missing`)
+  // A crash while starting a new generation can leave the newest log(s) with no records —
+  // created before the previous log was sealed, or with a half-written header. They hold
+  // nothing: drop them, and the log before them is the newest one.
+  let live = wals.length
+  while (live > 1 && isEmptyLog(await readLog(fs, dir, wals[live - 1]!), wals[live - 1]!)) live--
   let position: LogPosition | undefined
-  for (const gen of wals) {
-    const last = gen === wals[wals.length - 1]
-    position = await replayLog(fs, dir, host, gen, last, report)
+  for (let i = 0; i < live; i++) position = await replayLog(fs, dir, host, wals[i]!, i === live - 1, report)
+  if (live < wals.length) {
+    for (const gen of wals.slice(live)) await fs.unlink(at(dir, walName(gen)))
+    await fs.syncDir(dir)
+    report.droppedEmptyLogs = wals.length - live
   }
   for (const s of report.skippedSnapshots) {
     const path = at(dir, s.file)
@@ -129,12 +149,7 @@ async function replayLog(
   report: RecoveryReport,
 ): Promise<LogPosition> {
   const name = walName(gen)
-  let bytes: Uint8Array
-  try {
-    bytes = await fs.readFile(at(dir, name))
-  } catch (err) {
-    throw ioError(err, `reading ${name}`)
-  }
+  const bytes = await readLog(fs, dir, gen)
   const parsed = parseLog(bytes, name, last)
   if (parsed.generation !== gen) throw corrupt(`${name}: header says generation ${parsed.generation}`)
   let records = 0
@@ -163,4 +178,25 @@ async function replayLog(
   report.replayedRecords += records
   report.tornTailBytes += parsed.tornBytes
   return { generation: gen, goodLength: parsed.goodLength, records, sealed }
+}
+
+async function readLog(fs: FsLayer, dir: string, gen: number): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(at(dir, walName(gen)))
+  } catch (err) {
+    throw ioError(err, `reading ${walName(gen)}`)
+  }
+}
+
+/** A log with no record: its header alone, or a prefix of it (creation cut short), or zeros that short. */
+function isEmptyLog(bytes: Uint8Array, gen: number): boolean {
+  if (bytes.length > LOG_HEADER_BYTES) return false
+  const header = logHeader(gen)
+  let prefix = true
+  let zeros = true
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== header[i]) prefix = false
+    if (bytes[i] !== 0) zeros = false
+  }
+  return prefix || zeros
 }

@@ -71,7 +71,7 @@ export async function writeSnapshot(
     for (const part of bag.parts) {
       pending.push(part)
       pendingBytes += part.length
-      if (pendingBytes >= 1 << 20) await flush()
+      if (pendingBytes >= 1 << 18) await flush()
     }
     await flush()
     if (!halfway) await onPhase?.('writing')
