@@ -121,7 +121,7 @@ export function indexVariants(hnsw: boolean | undefined): IndexVariant[] {
   if (hnsw)
     variants.push({
       label: 'hnsw',
-      index: { type: 'hnsw', m: 16, efConstruction: 200, efSearch: 400 },
+      index: { type: 'hnsw', m: 16, efConstruction: 100, efSearch: 400 },
       approximate: true,
     })
   return variants
