@@ -109,16 +109,16 @@ export function runSizes(quick: boolean): RunSizes {
     ? {
         clustered: { id: 'clustered-768', n: 10_000, nQueries: 200 },
         sift: { id: 'sift-5k', n: 4500, nQueries: 500 },
-        slowPeer: { id: 'clustered-768', n: 1000, nQueries: 100 },
-        slowPeerCapMs: 20_000,
-        annQueries: 200,
-        exactQueries: 50,
+        slowPeer: { id: 'clustered-768', n: 500, nQueries: 50 },
+        slowPeerCapMs: 10_000,
+        annQueries: 100,
+        exactQueries: 30,
       }
     : {
         clustered: { id: 'clustered-768', n: 100_000, nQueries: 1000 },
         sift: { id: 'sift-5k', n: 4500, nQueries: 500 },
-        slowPeer: { id: 'clustered-768', n: 10_000, nQueries: 200 },
-        slowPeerCapMs: 300_000,
+        slowPeer: { id: 'clustered-768', n: 5000, nQueries: 200 },
+        slowPeerCapMs: 240_000,
         annQueries: 1000,
         exactQueries: 100,
       }
@@ -156,7 +156,7 @@ export function planJobs(opts: PlanOptions): JobSpec[] {
         annQueries = dataset.nQueries
         capMs = sizes.slowPeerCapMs
       } else if (j.job === 'hnsw-js') capMs = sizes.slowPeerCapMs
-      out.push({
+      const spec = {
         system: j.job,
         dataset,
         suites,
@@ -167,7 +167,10 @@ export function planJobs(opts: PlanOptions): JobSpec[] {
         ...(capMs === undefined ? {} : { capMs }),
         quick: opts.quick,
         ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
-      })
+      }
+      // The open suite builds and closes a durable store in one process, and opens it in the next.
+      if (j.job === 'open') out.push({ ...spec, system: 'open-build' })
+      out.push(spec)
     }
   }
   return out

@@ -157,7 +157,7 @@ export async function runCacheSuite(
   }
   const cached = withCache(store, { max: 100_000 })
   const col = await cached.collection('bench')
-  const requests = job.quick ? 2000 : 10_000
+  const requests = job.quick ? 1000 : 10_000
   const z = await runZipfWorkload(col, ds, job.k, job.annQueries, requests, 40, (d, t) =>
     progress('cache workload', d, t),
   )
@@ -194,7 +194,7 @@ export async function runMonitorSuite(
   const plainCol = await store.collection('bench')
   const monCol = await monitored.collection('bench')
   const views = queryViews(ds)
-  const blocks = job.quick ? 10 : 30
+  const blocks = job.quick ? 6 : 30
   const size = Math.min(200, job.annQueries)
   const plainQps: number[] = []
   const monQps: number[] = []
@@ -230,7 +230,7 @@ export async function runMonitorSuite(
   const noop = makeNoopStore(ds.dim)
   const noopMon = withMonitor(noop, await monitorOptions())
   listenToAlerts(noopMon)
-  const calls = job.quick ? 50_000 : 200_000
+  const calls = job.quick ? 20_000 : 200_000
   const perCall = async (s: VectorStore) => {
     const c = await s.collection('noop')
     const q = views[0]!

@@ -223,7 +223,7 @@ async function cachedPostgres(job: JobSpec, ds: Dataset, store: VectorStore, emi
     return
   }
   const col = await withCache(store, { max: 100_000 }).collection('bench')
-  const requests = job.quick ? 1000 : 5000
+  const requests = job.quick ? 500 : 5000
   const z = await runZipfWorkload(col, ds, job.k, job.annQueries, requests, undefined, (d, t) =>
     progress('cache postgres', d, t),
   )

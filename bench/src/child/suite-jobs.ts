@@ -2,6 +2,7 @@ import type { BenchRow } from '../results'
 import { SystemUnavailable } from '../systems/types'
 import { runIngestJob } from './ingest-job'
 import type { JobSpec } from './job'
+import { runOpenBuild, runOpenMeasure } from './open-job'
 import { runPostgresJob } from './postgres-job'
 
 type Emit = (row: Omit<BenchRow, 'stealPct' | 'versions'>) => void
@@ -16,5 +17,7 @@ export async function runJobBySuite(
 ) {
   if (job.system === 'postgres') return runPostgresJob(job, emit, progress, versions)
   if (job.system === 'ingest') return runIngestJob(job, emit, progress, versions)
+  if (job.system === 'open-build') return runOpenBuild(job, progress, {})
+  if (job.system === 'open') return runOpenMeasure(job, emit, progress)
   throw new SystemUnavailable(`skipped: job ${job.system} is not implemented in this bench version`)
 }
