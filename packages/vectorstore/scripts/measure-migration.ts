@@ -54,14 +54,25 @@ for (let i = 0; i < rows; i += 5000) {
     }
     n = Math.sqrt(n)
     for (let d = 0; d < dim; d++) v[d]! /= n
-    recs.push({ id: `v${String(j).padStart(7, '0')}`, vector: v, metadata: { cluster: j % 100, even: j % 2 === 0 } })
+    recs.push({
+      id: `v${String(j).padStart(7, '0')}`,
+      vector: v,
+      metadata: { cluster: j % 100, even: j % 2 === 0 },
+    })
   }
   await col.upsert(recs)
 }
-console.error(`source ready: ${rows} x ${dim} (${index.type}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+console.error(
+  `source ready: ${rows} x ${dim} (${index.type}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+)
 
 const schema = `vk_measure_${process.pid}`
-const target = await createVectorStore({ backend: 'postgres', databaseUrl: url, postgres: { schema }, env: false })
+const target = await createVectorStore({
+  backend: 'postgres',
+  databaseUrl: url,
+  postgres: { schema },
+  env: false,
+})
 const rss0 = process.memoryUsage().rss
 let rssMax = rss0
 const report = await migrate(source, target, {

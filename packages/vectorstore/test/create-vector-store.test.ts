@@ -194,3 +194,25 @@ describe('createVectorStore with the monitor', () => {
     await store.close()
   })
 })
+
+describe('createVectorStore with a memory path', () => {
+  it('passes VECTORKIT_PATH to the memory backend, which persists across reopen', async () => {
+    const { mkdtemp } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'vk-facade-'))
+    const first = await createVectorStore({ env: { VECTORKIT_PATH: dir } })
+    expect(first.capabilities.persistence).toBe(true)
+    await (await first.createCollection('kept', { dimensions: 2, metric: 'l2' })).upsert([
+      { id: 'a', vector: [1, 2] },
+    ])
+    await first.close()
+    const second = await createVectorStore({ backend: 'memory', path: dir, env: false })
+    expect(await (await second.collection('kept')).get(['a'])).toMatchObject([{ id: 'a' }])
+    await second.close()
+    // The same directory as a store URL, as the CLI opens it.
+    const third = await createVectorStore({ ...parseStoreUrl(`memory:${dir}`), env: false })
+    expect(await (await third.collection('kept')).count()).toBe(1)
+    await third.close()
+  })
+})

@@ -85,21 +85,18 @@ describe('facade on PostgreSQL', () => {
 })
 
 describe('vectorkit migrate, killed and resumed', () => {
-  it('re-copies at most one batch after a SIGKILL', async () => {
+  it('re-copies at most one batch after a SIGKILL (memory:./dir → postgres://)', async () => {
     requireRealPostgres(db)
     const total = 20_000
     const batch = 250
-    const from = urlFor(db.newSchema('vs_kill_src'))
+    const dir = await mkdtemp(join(tmpdir(), 'vk-kill-src-'))
+    const from = `memory:${dir}`
     const to = urlFor(db.newSchema('vs_kill_dst'))
-    const source = await createVectorStore({
-      backend: 'postgres',
-      databaseUrl: db.url,
-      postgres: { schema: new URL(from).searchParams.get('schema')! },
-      env: false,
-    })
+    const source = await createVectorStore({ backend: 'memory', path: dir, env: false })
     const col = await source.createCollection('docs', { dimensions: 32, metric: 'l2' })
     const recs = makeRecords(total, 32)
     for (let i = 0; i < total; i += 5000) await col.upsert(recs.slice(i, i + 5000))
+    await source.close() // the CLI child opens the persisted directory
     const checkpoint = join(await mkdtemp(join(tmpdir(), 'vk-kill-')), 'cp.json')
     const args = [
       ...cliArgs,
@@ -153,6 +150,6 @@ describe('vectorkit migrate, killed and resumed', () => {
       targetCount: total,
       overlapAtK: 1,
     })
-    await Promise.all([source.close(), target.close()])
+    await target.close()
   }, 120_000)
 })
