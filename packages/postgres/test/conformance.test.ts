@@ -1,7 +1,7 @@
 import { runConformanceSuite } from '@vectorkit/core/testing'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { PostgresStore } from '../src/index'
-import { getTestDatabase, markPostgresTestRan, type TestDatabase } from './test-database'
+import { getTestDatabase, markPostgresTestRan, storeOptions, type TestDatabase } from './test-database'
 
 let db: TestDatabase
 let schema: string
@@ -21,7 +21,7 @@ runConformanceSuite(
   'postgres',
   async () => {
     opened++
-    return PostgresStore.connect({ connectionString: db.url, schema, purgeIntervalMs: 0 })
+    return PostgresStore.connect(storeOptions(db, schema))
   },
   { hnsw: true, expectedCapabilities: { ttl: true, hnsw: true, quantization: false, persistence: true } },
 )

@@ -3,6 +3,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import pg from 'pg'
 import { inject } from 'vitest'
+import type { PostgresStoreOptions } from '../src/options'
 import { hasIterativeScan } from '../src/postgres-store'
 
 /**
@@ -203,4 +204,17 @@ export function markPostgresTestRan(db: TestDatabase, file: string): void {
     join(dir, `${process.pid}-${file.replace(/[^a-z0-9]+/gi, '_')}.json`),
     JSON.stringify({ kind: db.kind, real: db.real }),
   )
+}
+
+/**
+ * Connection options of a store on the test database. PGlite's socket server does not carry
+ * `COPY FROM STDIN`, so stores on it ingest with `unnest` (the server path uses binary COPY).
+ */
+export function storeOptions(db: TestDatabase, schema: string): PostgresStoreOptions {
+  return {
+    connectionString: db.url,
+    schema,
+    purgeIntervalMs: 0,
+    ...(db.real ? {} : { ingest: 'unnest' as const, maxConnections: 1 }),
+  }
 }
