@@ -14,9 +14,12 @@ Usage: scripts/provision-postgres.sh [--force-rebuild] [--no-pgbouncer] [--help]
   --no-pgbouncer   do not install/start PgBouncer (VECTORKIT_TEST_PGBOUNCER_URL is not printed)
   --help           show this help
 
-Environment overrides:
-  VECTORKIT_PGBOUNCER_DIR   state dir of our PgBouncer (default /tmp/vectorkit-pgbouncer)
-  VECTORKIT_PGVECTOR_SUITE  Debian suite whose pgvector source is built (default trixie)
+Environment overrides (defaults in brackets):
+  VECTORKIT_PG_CLUSTER      PostgreSQL 15 cluster name [main]
+  VECTORKIT_PG_PORT         its port [5432]
+  VECTORKIT_PGBOUNCER_PORT  port of our PgBouncer [6432]
+  VECTORKIT_PGBOUNCER_DIR   state dir of our PgBouncer [/tmp/vectorkit-pgbouncer]
+  VECTORKIT_PGVECTOR_SUITE  Debian suite whose pgvector source is built [trixie]
 
 Prints on stdout:
   export VECTORKIT_TEST_DATABASE_URL=postgres://vectorkit@127.0.0.1:5432/vectorkit_test
@@ -39,14 +42,14 @@ done
 exec 3>&1 1>&2
 
 PG_VERSION=15
-PG_CLUSTER=main
-PG_PORT=5432
+PG_CLUSTER="${VECTORKIT_PG_CLUSTER:-main}"
+PG_PORT="${VECTORKIT_PG_PORT:-5432}"
 PG_CONFIG="/usr/lib/postgresql/${PG_VERSION}/bin/pg_config"
 PGVECTOR_MIN=0.8.0
 PGVECTOR_SUITE="${VECTORKIT_PGVECTOR_SUITE:-trixie}"
 DB_USER=vectorkit
 DB_NAME=vectorkit_test
-BOUNCER_PORT=6432
+BOUNCER_PORT="${VECTORKIT_PGBOUNCER_PORT:-6432}"
 BOUNCER_DIR="${VECTORKIT_PGBOUNCER_DIR:-/tmp/vectorkit-pgbouncer}"
 DB_URL="postgres://${DB_USER}@127.0.0.1:${PG_PORT}/${DB_NAME}"
 BOUNCER_URL="postgres://${DB_USER}@127.0.0.1:${BOUNCER_PORT}/${DB_NAME}"
@@ -69,10 +72,25 @@ as_postgres() {
 }
 # Run SQL (from the argument) as the postgres superuser in database $2 (default postgres).
 admin_sql() {
-  printf '%s\n' "$1" | as_postgres "PGOPTIONS='-c client_min_messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 -d ${2:-postgres}"
+  printf '%s\n' "$1" | as_postgres "PGOPTIONS='-c client_min_messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 -p ${PG_PORT} -d ${2:-postgres}"
 }
 # Can we reach $1 as a client without any password?
 url_answers() { PGCONNECT_TIMEOUT=5 PGPASSWORD='' psql -X -w -At "$1" -c 'select 1' >/dev/null 2>&1; }
+
+# Run a command that leaves a daemon behind (postgres, pgbouncer) with none of our file
+# descriptors and its output appended to log file $1. A daemon holding fd 3 (the caller's
+# $(...) pipe) or a pipe leaked by a CI runner would make `eval "$(provision-postgres.sh)"` hang.
+run_detached() {
+  local logfile=$1
+  shift
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec ${fd}>&-" 2>/dev/null || true; fi
+    done
+    "$@"
+  ) </dev/null >>"$logfile" 2>&1
+}
 
 apt_updated=0
 apt_install() {
@@ -82,7 +100,8 @@ apt_install() {
     apt_updated=1
   fi
   log "apt-get install -y $*"
-  as_root apt-get install -y -qq --no-install-recommends "$@"
+  # fd 3 closed: a service a postinst might start must not hold the caller's $(...) pipe
+  as_root apt-get install -y -qq --no-install-recommends "$@" 3>&-
 }
 
 # ---------------------------------------------------------------- PostgreSQL server
@@ -103,7 +122,12 @@ if [ "$cluster_status" = online ]; then
   log "PostgreSQL ${PG_VERSION}/${PG_CLUSTER} already online on port ${PG_PORT}"
 else
   log "PostgreSQL ${PG_VERSION}/${PG_CLUSTER} is ${cluster_status}, starting it"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" start
+  start_log=$(mktemp)
+  rc=0
+  run_detached "$start_log" as_root pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" start || rc=$?
+  cat "$start_log"
+  rm -f "$start_log"
+  [ "$rc" -eq 0 ] || die "pg_ctlcluster start failed (exit ${rc})"
 fi
 for _ in $(seq 1 30); do
   as_postgres "pg_isready -q -p ${PG_PORT}" && break
@@ -314,15 +338,11 @@ EOF
   echo "\"${DB_USER}\" \"\"" | as_root tee "$BOUNCER_DIR/userlist.txt" >/dev/null
   as_root chown -R postgres: "$BOUNCER_DIR"
   log "starting our PgBouncer as user postgres: pgbouncer -d ${ini}"
-  # The daemon must not inherit any of our descriptors (fd 3 is the caller's $(...) pipe, CI
-  # runners leak others): a held pipe would make `eval "$(provision-postgres.sh)"` hang.
-  (
-    for fd in /proc/$BASHPID/fd/*; do
-      fd=${fd##*/}
-      [ "$fd" -gt 2 ] && eval "exec ${fd}>&-" 2>/dev/null
-    done
-    as_postgres "pgbouncer -d '${ini}'"
-  ) </dev/null >"$BOUNCER_DIR/startup.log" 2>&1
+  : >"$BOUNCER_DIR/startup.log"
+  run_detached "$BOUNCER_DIR/startup.log" as_postgres "pgbouncer -d '${ini}'" || {
+    cat "$BOUNCER_DIR/startup.log"
+    die "pgbouncer -d failed"
+  }
   for _ in $(seq 1 20); do
     url_answers "$BOUNCER_URL" && return 0
     sleep 0.5
