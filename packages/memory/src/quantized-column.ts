@@ -38,6 +38,8 @@ export class QuantizedColumn implements Column {
   private idsPtr = 0
   private outPtr = 0
   private pairRow = -1
+  /** Why the last calibration attempt could not allocate its int8 rows (reported in stats). */
+  private calibrationError: unknown
   private readonly mode: 0 | 1 | 2
   private readonly qf: Float32Array
   private readonly qi: Int8Array
@@ -120,19 +122,24 @@ export class QuantizedColumn implements Column {
     const cal = new Calibration(this.dim)
     for (let r = 0; r < rows; r++) if (state[r] === 1) cal.observe(this.normalized(float.read(r), this.qf))
     cal.finish()
+    let slab: VectorSlab
+    try {
+      slab = new VectorSlab({ dim: this.dim, kind: 'i8', initialCapacity: float.capacity, pool: this.pool })
+    } catch (err) {
+      this.calibrationError = err
+      // Out of WebAssembly memory: stay on float32 (the batch is already applied and must not
+      // fail now); calibration is retried after the next batch.
+      return
+    }
     this.cal = cal
-    this.slab = new VectorSlab({
-      dim: this.dim,
-      kind: 'i8',
-      initialCapacity: float.capacity,
-      pool: this.pool,
-    })
+    this.slab = slab
+    this.calibrationError = undefined
     this.ensureCapacity(float.capacity)
     // Every row the graph can reach is quantized, tombstones included (they are walked through).
     for (let r = 0; r < rows; r++) {
       if (state[r] === 0) continue
       const n = cal.quantize(this.normalized(float.read(r), this.qf), this.qi)
-      this.slab.write(r, this.qi)
+      slab.write(r, this.qi)
       if (this.mode === 0) this.rowNorm[r] = n
     }
     if (!this.rerank) {
@@ -198,6 +205,7 @@ export class QuantizedColumn implements Column {
       int8Bytes: this.slab?.bytes ?? 0,
       floatBytes: this.float?.bytes ?? 0,
       calibrated: this.cal !== undefined,
+      ...(this.calibrationError === undefined ? {} : { calibrationError: String(this.calibrationError) }),
       simd: this.simd,
     }
   }
