@@ -15,6 +15,8 @@ export interface IndexFactoryOptions {
   forceJs: boolean
   /** Rows from which HNSW collections link their graph (default `GRAPH_MIN_ROWS`). */
   graphMinRows?: number
+  /** WebAssembly heaps to allocate vectors from (default: the process-wide shared pool). */
+  pool?: HeapPool
 }
 
 /** FNV-1a of the name mixed into the store seed, so collections get distinct, stable streams. */
@@ -42,7 +44,7 @@ export function createIndex(
   name: string,
   options: IndexFactoryOptions,
 ): VectorIndex {
-  const pool = options.forceJs ? fallbackPool() : sharedHeapPool()
+  const pool = options.pool ?? (options.forceJs ? fallbackPool() : sharedHeapPool())
   const column = new VectorColumn(spec.metric, new SlabRowStore(spec.dimensions, pool))
   if (spec.index.type === 'hnsw') {
     const seed = collectionSeed(options.seed, name)

@@ -9,6 +9,7 @@
  */
 
 export type { CollectionSnapshot } from './collection-state'
+export { HeapPool, type HeapPoolOptions, MAX_HEAP_BYTES } from './kernels/index'
 export { MemoryCollection } from './memory-collection'
 export { MemoryStore, type MemoryStoreOptions } from './memory-store'
 export type { Mutation, MutationHook } from './mutations'

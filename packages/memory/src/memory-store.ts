@@ -16,6 +16,7 @@ import {
 } from '@vectorkit/core'
 import { CollectionState } from './collection-state'
 import { createIndex, type IndexFactoryOptions } from './index-factory'
+import type { HeapPool } from './kernels/index'
 import { type CollectionHost, MemoryCollection } from './memory-collection'
 import type { Mutation, MutationHook } from './mutations'
 import {
@@ -55,6 +56,11 @@ export interface MemoryStoreOptions extends Omit<PersistenceOptions, 'path'> {
    * the first record (tests).
    */
   hnswMinRows?: number
+  /**
+   * WebAssembly heaps for this store's vectors. Default: one pool shared by every store of the
+   * process (4 GiB heaps). Give a `new HeapPool({ maxHeapBytes })` to cap the segment size.
+   */
+  heapPool?: HeapPool
 }
 
 /**
@@ -122,6 +128,7 @@ export class MemoryStore implements VectorStore {
       seed: (options.seed ?? 0x5eed) >>> 0,
       forceJs: options.forceJsKernels ?? false,
       ...(minRows === undefined ? {} : { graphMinRows: minRows }),
+      ...(options.heapPool === undefined ? {} : { pool: options.heapPool }),
     }
     this.sweeper = new TtlSweeper(this, options.ttlSweepIntervalMs ?? 60_000)
   }
