@@ -1,7 +1,6 @@
 import {
   type Capabilities,
   type ChangeEvent,
-  type Collection,
   type CollectionInfo,
   type CollectionSpec,
   type CreateCollectionOptions,
@@ -152,7 +151,7 @@ export class PostgresStore implements VectorStore {
     name: string,
     spec: CollectionSpec,
     options?: CreateCollectionOptions,
-  ): Promise<Collection<M>> {
+  ): Promise<PostgresCollection<M>> {
     const prepared = this.registry.prepare(name, spec)
     return this.track(async () => {
       const { entry, spec: resolved } = await this.registry.create(prepared, options?.ifNotExists === true)
@@ -160,7 +159,7 @@ export class PostgresStore implements VectorStore {
     })
   }
 
-  async collection<M extends Metadata = Metadata>(name: string): Promise<Collection<M>> {
+  async collection<M extends Metadata = Metadata>(name: string): Promise<PostgresCollection<M>> {
     validateCollectionName(name)
     return this.track(async () => {
       const { entry, spec } = await this.registry.find(name)
