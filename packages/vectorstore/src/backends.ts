@@ -6,6 +6,11 @@ import { redactUrl } from './store-url'
 /**
  * Opens the memory backend. The module is imported on first use only, so an app that never
  * selects it never loads it (and the other way round for Postgres and `pg`).
+ *
+ * @example
+ * ```ts
+ * const store = await openMemory({}, './data')
+ * ```
  */
 export async function openMemory(
   options: MemoryStoreOptions,
@@ -17,7 +22,14 @@ export async function openMemory(
   return MemoryStore.open(withPath)
 }
 
-/** Opens the PostgreSQL backend (lazily imported, see {@link openMemory}). */
+/**
+ * Opens the PostgreSQL backend (lazily imported, see {@link openMemory}).
+ *
+ * @example
+ * ```ts
+ * const store = await openPostgres({ schema: 'vk' }, 'postgres://app@db/app')
+ * ```
+ */
 export async function openPostgres(
   options: PostgresStoreOptions | undefined,
   databaseUrl: string | undefined,

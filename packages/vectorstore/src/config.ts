@@ -5,10 +5,24 @@ import type { MonitorOptions } from '@vectorkit/monitor'
 import type { PostgresStoreOptions } from '@vectorkit/postgres'
 import type { ShadowRecorder } from './rollout/shadow'
 
-/** The backends `createVectorStore` can build. */
+/**
+ * The backends `createVectorStore` can build.
+ *
+ * @example
+ * ```ts
+ * BACKENDS.includes(process.env.VECTORKIT_BACKEND as BackendName)
+ * ```
+ */
 export const BACKENDS = ['memory', 'postgres', 'rollout'] as const
 
-/** One of {@link BACKENDS}. */
+/**
+ * One of {@link BACKENDS}.
+ *
+ * @example
+ * ```ts
+ * const backend: BackendName = 'postgres'
+ * ```
+ */
 export type BackendName = (typeof BACKENDS)[number]
 
 /**

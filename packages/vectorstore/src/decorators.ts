@@ -3,7 +3,14 @@ import type { MonitoredStore } from '@vectorkit/monitor'
 import type { ResolvedConfig } from './resolve-config'
 import type { ShadowRecorder } from './rollout/shadow'
 
-/** Result of {@link applyDecorators}: the outermost store, and the monitor when there is one. */
+/**
+ * Result of {@link applyDecorators}: the outermost store, and the monitor when there is one.
+ *
+ * @example
+ * ```ts
+ * const { store, monitor } = await applyDecorators(base, resolveConfig({ monitor: true }), [])
+ * ```
+ */
 export interface Decorated {
   store: VectorStore
   monitor: MonitoredStore | undefined
@@ -14,6 +21,11 @@ export interface Decorated {
  * the monitor sees cache hits as fast searches and reports the cache's statistics. Both are
  * imported only when switched on. The monitor also receives the rollout's shadow reads, and
  * serves `/metrics` and `/health` when a metrics port is set (the server closes with the store).
+ *
+ * @example
+ * ```ts
+ * const { store } = await applyDecorators(await MemoryStore.open(), resolveConfig({ cache: { max: 100 } }), [])
+ * ```
  */
 export async function applyDecorators(
   base: VectorStore,

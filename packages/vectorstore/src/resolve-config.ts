@@ -3,7 +3,15 @@ import { validationError } from '@vectorkit/core'
 import type { MonitorOptions } from '@vectorkit/monitor'
 import { BACKENDS, type BackendName, CONFIG_KEYS, type StoreSource, type VectorStoreConfig } from './config'
 
-/** {@link VectorStoreConfig} with the environment applied and values checked. */
+/**
+ * {@link VectorStoreConfig} with the environment applied and values checked.
+ *
+ * @example
+ * ```ts
+ * const c: ResolvedConfig = resolveConfig({ backend: 'memory' }, {})
+ * c.cache // false
+ * ```
+ */
 export interface ResolvedConfig {
   backend: BackendName
   path: string | undefined
@@ -54,7 +62,15 @@ function envFlag(env: Env, name: string): boolean | undefined {
   throw validationError(`${name} must be 1/true/yes/on or 0/false/no/off, got ${JSON.stringify(env[name])}`)
 }
 
-/** Checks a backend name; an unknown one lists the valid ones instead of falling back. */
+/**
+ * Checks a backend name; an unknown one lists the valid ones instead of falling back.
+ *
+ * @example
+ * ```ts
+ * checkBackend('postgres', 'backend') // 'postgres'
+ * checkBackend('redis', 'backend')    // throws VALIDATION listing memory, postgres, rollout
+ * ```
+ */
 export function checkBackend(value: unknown, where: string): BackendName {
   if (typeof value === 'string' && (BACKENDS as readonly string[]).includes(value))
     return value as BackendName

@@ -10,7 +10,14 @@ import type { VectorEncoding } from '../transfer/ndjson-format'
 import { EXIT } from './exit-codes'
 import { progressView } from './progress'
 
-/** What commands need from the outside world; tests pass their own. */
+/**
+ * What commands need from the outside world; tests pass their own.
+ *
+ * @example
+ * ```ts
+ * await runCli(['stats', 'memory:'], { stdout: process.stdout, env: {}, isTTY: false })
+ * ```
+ */
 export interface CliIo {
   stdout: Writable
   stderr: Writable
@@ -41,6 +48,14 @@ function say(out: Writable, text: string): void {
   out.write(`${text}\n`)
 }
 
+/**
+ * Flags of `vectorkit migrate`, as commander parses them.
+ *
+ * @example
+ * ```ts
+ * const flags: MigrateFlags = { from: 'memory:./a', to: 'memory:./b', batchSize: 1000, checkpoint: 'cp.json', verify: true, samples: 20, minOverlap: 0 }
+ * ```
+ */
 export interface MigrateFlags {
   from: string
   to: string
@@ -57,7 +72,14 @@ export interface MigrateFlags {
   quiet?: boolean
 }
 
-/** `vectorkit migrate`: copy with progress, checkpoint after every batch, verify. */
+/**
+ * `vectorkit migrate`: copy with progress, checkpoint after every batch, verify.
+ *
+ * @example
+ * ```ts
+ * const code = await migrateCommand(io, { from: 'memory:./a', to: 'postgres://db/app', batchSize: 1000, checkpoint: 'cp.json', verify: true, samples: 20, minOverlap: 0 })
+ * ```
+ */
 export async function migrateCommand(io: CliIo, f: MigrateFlags): Promise<number> {
   const view = progressView(io.stderr, f.quiet || f.json ? 'quiet' : io.isTTY ? 'bar' : 'plain')
   let report: MigrateReport
@@ -98,7 +120,14 @@ export async function migrateCommand(io: CliIo, f: MigrateFlags): Promise<number
   return report.ok ? EXIT.ok : EXIT.verifyFailed
 }
 
-/** `vectorkit export`: the line-delimited format to a file or stdout. */
+/**
+ * `vectorkit export`: the line-delimited format to a file or stdout.
+ *
+ * @example
+ * ```ts
+ * await exportCommand(io, { from: 'memory:./data', output: 'dump.ndjson', vectorFormat: 'base64' })
+ * ```
+ */
 export async function exportCommand(
   io: CliIo,
   f: { from?: string; collection?: string[]; output?: string; vectorFormat: VectorEncoding; quiet?: boolean },
@@ -120,7 +149,14 @@ export async function exportCommand(
   return EXIT.ok
 }
 
-/** `vectorkit import`: the line-delimited format from a file or stdin. */
+/**
+ * `vectorkit import`: the line-delimited format from a file or stdin.
+ *
+ * @example
+ * ```ts
+ * await importCommand(io, { to: 'memory:./data', input: 'dump.ndjson', batchSize: 1000 })
+ * ```
+ */
 export async function importCommand(
   io: CliIo,
   f: { to?: string; input?: string; batchSize: number; merge?: boolean; replace?: boolean; quiet?: boolean },
@@ -140,7 +176,14 @@ export async function importCommand(
   return EXIT.ok
 }
 
-/** `vectorkit stats`: collections, counts and index parameters. */
+/**
+ * `vectorkit stats`: collections, counts and index parameters.
+ *
+ * @example
+ * ```ts
+ * await statsCommand(io, 'postgres://db/app', { json: true })
+ * ```
+ */
 export async function statsCommand(
   io: CliIo,
   url: string | undefined,
@@ -171,7 +214,14 @@ export async function statsCommand(
   return EXIT.ok
 }
 
-/** `vectorkit health`: the store's checks; the exit code says healthy (0), degraded (6), unhealthy (7). */
+/**
+ * `vectorkit health`: the store's checks; the exit code says healthy (0), degraded (6), unhealthy (7).
+ *
+ * @example
+ * ```ts
+ * const code = await healthCommand(io, undefined, {}) // 0, 6 or 7
+ * ```
+ */
 export async function healthCommand(
   io: CliIo,
   url: string | undefined,

@@ -32,7 +32,14 @@ export const EXIT = {
   interrupted: 130,
 } as const
 
-/** The exit code for an error thrown by a command. */
+/**
+ * The exit code for an error thrown by a command.
+ *
+ * @example
+ * ```ts
+ * exitCodeOf(new VectorStoreError('CONNECTION', 'down')) // 3
+ * ```
+ */
 export function exitCodeOf(err: unknown): number {
   if (!isVectorStoreError(err)) return EXIT.internal
   switch (err.code) {
@@ -54,7 +61,14 @@ export function exitCodeOf(err: unknown): number {
   }
 }
 
-/** A readable, one-screen description of an error: message, code, and the chain of causes. */
+/**
+ * A readable, one-screen description of an error: message, code, and the chain of causes.
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(`vectorkit: ${describeError(err, false)}\n`)
+ * ```
+ */
 export function describeError(err: unknown, verbose: boolean): string {
   const lines: string[] = []
   const head = err instanceof Error ? err.message : String(err)

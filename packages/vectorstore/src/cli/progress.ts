@@ -2,7 +2,16 @@ import type { Writable } from 'node:stream'
 import cliProgress from 'cli-progress'
 import type { MigrateProgress } from '../migrate/migrate'
 
-/** Shows migration progress: a bar on a terminal, a line every few seconds otherwise. */
+/**
+ * Shows migration progress: a bar on a terminal, a line every few seconds otherwise.
+ *
+ * @example
+ * ```ts
+ * const view = progressView(process.stderr, 'plain')
+ * view.update(progress)
+ * view.stop()
+ * ```
+ */
 export interface ProgressView {
   update(p: MigrateProgress): void
   stop(): void
@@ -13,7 +22,14 @@ function line(p: MigrateProgress): string {
   return `[${p.collectionIndex + 1}/${p.collectionCount}] ${p.collection}: ${p.copied}/${p.total} (${pct.toFixed(1)}%), ${Math.round(p.rowsPerSec)} rows/s`
 }
 
-/** A view writing to `out`: `bar` when it is a terminal, plain lines when `plain`, nothing when `quiet`. */
+/**
+ * A view writing to `out`: `bar` when it is a terminal, plain lines when `plain`, nothing when `quiet`.
+ *
+ * @example
+ * ```ts
+ * await migrate(a, b, { onProgress: progressView(process.stderr, 'bar').update })
+ * ```
+ */
 export function progressView(out: Writable, mode: 'bar' | 'plain' | 'quiet'): ProgressView {
   if (mode === 'quiet') return { update() {}, stop() {} }
   if (mode === 'plain') {

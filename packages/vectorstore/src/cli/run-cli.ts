@@ -35,6 +35,12 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /**
  * Opens a store for the CLI: from a store URL, or from the environment (`VECTORKIT_BACKEND`, …)
  * when none is given. The CLI never starts a cache or a metrics server: it runs once and exits.
+ *
+ * @example
+ * ```ts
+ * const open = defaultOpenStore(process.env)
+ * const store = await open('memory:./data')
+ * ```
  */
 export function defaultOpenStore(env: Record<string, string | undefined>) {
   return (url: string | undefined): Promise<VectorStore> =>

@@ -76,7 +76,15 @@ export interface MigrateOptions {
   signal?: AbortSignal
 }
 
-/** What {@link migrate} did to one collection. */
+/**
+ * What {@link migrate} did to one collection.
+ *
+ * @example
+ * ```ts
+ * const [docs] = (await migrate(a, b)).collections
+ * console.log(docs.copied, docs.copyMs, docs.verification?.overlapAtK)
+ * ```
+ */
 export interface CollectionMigrateReport {
   name: string
   spec: ResolvedCollectionSpec

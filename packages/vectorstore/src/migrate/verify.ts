@@ -44,7 +44,15 @@ export interface CollectionVerification {
   ms: number
 }
 
-/** Reservoir sample of vectors seen while streaming: memory bounded by the sample size. */
+/**
+ * Reservoir sample of vectors seen while streaming: memory bounded by the sample size.
+ *
+ * @example
+ * ```ts
+ * const sampler = new Sampler(20, 42)
+ * for (const r of batch) sampler.offer(r.vector)
+ * ```
+ */
 export class Sampler {
   readonly vectors: Float32Array[] = []
   private seen = 0
@@ -68,7 +76,15 @@ export class Sampler {
   }
 }
 
-/** Compares counts and search results of a source and a target collection. */
+/**
+ * Compares counts and search results of a source and a target collection.
+ *
+ * @example
+ * ```ts
+ * const v = await verifyCollection(sourceDocs, targetDocs, sampler, { k: 10 })
+ * if (!v.countsMatch) console.warn(v)
+ * ```
+ */
 export async function verifyCollection(
   source: Collection,
   target: Collection,

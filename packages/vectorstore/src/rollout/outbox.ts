@@ -1,13 +1,27 @@
 import type { CollectionSpec, Filter, VectorRecord, VectorStore } from '@vectorkit/core'
 
-/** One write the secondary has not applied yet, in the order the primary applied it. */
+/**
+ * One write the secondary has not applied yet, in the order the primary applied it.
+ *
+ * @example
+ * ```ts
+ * const entry: OutboxEntry = { op: 'delete', collection: 'docs', target: ['a', 'b'] }
+ * ```
+ */
 export type OutboxEntry =
   | { op: 'createCollection'; name: string; spec: CollectionSpec }
   | { op: 'dropCollection'; name: string }
   | { op: 'upsert'; collection: string; records: VectorRecord[] }
   | { op: 'delete'; collection: string; target: string[] | { filter: Filter } }
 
-/** The state of a {@link ReplayOutbox}, as shown by `health()`. */
+/**
+ * The state of a {@link ReplayOutbox}, as shown by `health()`.
+ *
+ * @example
+ * ```ts
+ * const { pending, lastError } = rolloutOf(store)!.outboxState()
+ * ```
+ */
 export interface OutboxState {
   /** Writes waiting. */
   pending: number
@@ -23,7 +37,14 @@ function weight(e: OutboxEntry): number {
   return e.op === 'upsert' ? e.records.length : 1
 }
 
-/** Copies records so a caller reusing its buffers cannot change what will be replayed. */
+/**
+ * Copies records so a caller reusing its buffers cannot change what will be replayed.
+ *
+ * @example
+ * ```ts
+ * const kept = snapshotRecords(records) // safe to keep after the caller reuses its buffers
+ * ```
+ */
 export function snapshotRecords(records: VectorRecord[]): VectorRecord[] {
   return records.map((r) => ({
     id: r.id,
@@ -38,6 +59,13 @@ export function snapshotRecords(records: VectorRecord[]): VectorRecord[] {
  * memory: after a restart with a non-empty outbox, resynchronise with `vectorkit migrate`.
  * Once an entry is queued, every later secondary write queues behind it, so the secondary
  * applies writes in exactly the primary's order.
+ *
+ * @example
+ * ```ts
+ * const outbox = new ReplayOutbox(async () => secondary)
+ * outbox.push({ op: 'upsert', collection: 'docs', records })
+ * await outbox.drain() // true once the secondary has it all
+ * ```
  */
 export class ReplayOutbox {
   private readonly entries: OutboxEntry[] = []

@@ -30,7 +30,15 @@ function isInputError(err: unknown): boolean {
   return isVectorStoreError(err, 'VALIDATION') || isVectorStoreError(err, 'DIMENSION_MISMATCH')
 }
 
-/** A collection of a {@link RolloutStore}: writes to both stores, reads routed or shadowed. */
+/**
+ * A collection of a {@link RolloutStore}: writes to both stores, reads routed or shadowed.
+ *
+ * @example
+ * ```ts
+ * const docs = await rollout.collection('docs') // a RolloutCollection
+ * await docs.upsert(records) // primary, then secondary
+ * ```
+ */
 export class RolloutCollection<M extends Metadata = Metadata> implements Collection<M> {
   readonly name: string
   readonly spec: ResolvedCollectionSpec

@@ -58,6 +58,27 @@ function andCaps(a: Capabilities, b: Capabilities): Capabilities {
 
 const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 }
 
+/** A store's health; a store that cannot even answer is reported unhealthy, not thrown. */
+async function healthOf(store: VectorStore): Promise<HealthReport> {
+  const t0 = performance.now()
+  try {
+    return await store.health()
+  } catch (err) {
+    return {
+      status: 'unhealthy',
+      backend: store.backend,
+      checks: [
+        {
+          name: 'health',
+          status: 'unhealthy',
+          latencyMs: performance.now() - t0,
+          message: err instanceof Error ? err.message : String(err),
+        },
+      ],
+    }
+  }
+}
+
 /**
  * A store over two stores during a move between backends: writes go to the primary and then
  * to the secondary (failed secondary writes wait in a replay outbox, drained when the
@@ -224,7 +245,7 @@ export class RolloutStore implements VectorStore {
   }
 
   async health(): Promise<HealthReport> {
-    const [p, s] = await Promise.all([this.primary.health(), this.secondary.health()])
+    const [p, s] = await Promise.all([healthOf(this.primary), healthOf(this.secondary)])
     const o = this.outbox.state()
     const outbox: HealthCheck = {
       name: 'rollout:outbox',

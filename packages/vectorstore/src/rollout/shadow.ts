@@ -49,7 +49,16 @@ export interface ShadowStats {
   meanSecondaryMs: number
 }
 
-/** Accumulates {@link ShadowStats}. */
+/**
+ * Accumulates {@link ShadowStats}.
+ *
+ * @example
+ * ```ts
+ * const tally = new ShadowTally()
+ * tally.add(sample)
+ * tally.snapshot().meanOverlap
+ * ```
+ */
 export class ShadowTally {
   private reads = 0
   private errors = 0

@@ -31,7 +31,14 @@ export interface ExportOptions {
   onProgress?: (p: { collection: string; records: number }) => void
 }
 
-/** Summary of an export or an import. */
+/**
+ * Summary of an export or an import.
+ *
+ * @example
+ * ```ts
+ * const { records, collections } = await exportStore(store, process.stdout)
+ * ```
+ */
 export interface TransferReport {
   collections: { name: string; records: number }[]
   records: number

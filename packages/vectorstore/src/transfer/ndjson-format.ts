@@ -28,30 +28,72 @@ import {
  *   readable and easy to produce by hand), optional `metadata` (JSON) and optional `expiresAt`
  *   (ISO 8601).
  * - Blank lines are ignored.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ vectorkit: EXPORT_FORMAT, version: EXPORT_VERSION }) // the first line
+ * ```
  */
 export const EXPORT_FORMAT = 'ndjson'
+
+/**
+ * Version of the format this code writes and reads.
+ *
+ * @example
+ * ```ts
+ * if (first.version !== EXPORT_VERSION) throw new Error('newer export format')
+ * ```
+ */
 export const EXPORT_VERSION = 1
 
-/** The first line of an export. */
+/**
+ * The first line of an export.
+ *
+ * @example
+ * ```ts
+ * const first: FormatLine = { vectorkit: 'ndjson', version: 1 }
+ * ```
+ */
 export interface FormatLine {
   vectorkit: typeof EXPORT_FORMAT
   version: typeof EXPORT_VERSION
 }
 
-/** Starts a collection in an export. */
+/**
+ * Starts a collection in an export.
+ *
+ * @example
+ * ```ts
+ * const header: CollectionHeaderLine = { collection: 'docs', spec: { dimensions: 3, metric: 'cosine' }, count: 2 }
+ * ```
+ */
 export interface CollectionHeaderLine {
   collection: string
   spec: ResolvedCollectionSpec | CollectionSpec
   count?: number
 }
 
-/** Ends a collection in an export. */
+/**
+ * Ends a collection in an export.
+ *
+ * @example
+ * ```ts
+ * const footer: CollectionFooterLine = { end: 'docs', records: 2 }
+ * ```
+ */
 export interface CollectionFooterLine {
   end: string
   records: number
 }
 
-/** One record in an export. */
+/**
+ * One record in an export.
+ *
+ * @example
+ * ```ts
+ * const line: RecordLine = { id: 'a', vector: [1, 0, 0], metadata: { lang: 'en' } }
+ * ```
+ */
 export interface RecordLine {
   id: string
   vector?: number[]
@@ -60,10 +102,24 @@ export interface RecordLine {
   expiresAt?: string
 }
 
-/** How an exporter writes vectors: `base64` (exact, compact; default) or `json` (readable). */
+/**
+ * How an exporter writes vectors: `base64` (exact, compact; default) or `json` (readable).
+ *
+ * @example
+ * ```ts
+ * await exportStore(store, out, { vectorEncoding: 'json' })
+ * ```
+ */
 export type VectorEncoding = 'base64' | 'json'
 
-/** Serialises one record as a line (without the newline). */
+/**
+ * Serialises one record as a line (without the newline).
+ *
+ * @example
+ * ```ts
+ * formatRecord({ id: 'a', vector: [1, 0] }, 'json') // '{"id":"a","vector":[1,0]}'
+ * ```
+ */
 export function formatRecord(record: VectorRecord, encoding: VectorEncoding): string {
   const line: RecordLine = { id: record.id }
   if (encoding === 'base64') {
@@ -77,7 +133,14 @@ export function formatRecord(record: VectorRecord, encoding: VectorEncoding): st
   return JSON.stringify(line)
 }
 
-/** What one parsed line is. */
+/**
+ * What one parsed line is.
+ *
+ * @example
+ * ```ts
+ * const line: ParsedLine = parseLine('{"end":"docs","records":2}', 9) // { kind: 'footer', ... }
+ * ```
+ */
 export type ParsedLine =
   | { kind: 'format'; version: number }
   | { kind: 'header'; collection: string; spec: CollectionSpec; count: number | undefined }
@@ -104,6 +167,11 @@ function decodeBase64Vector(text: string, lineNo: number): Float32Array {
 /**
  * Parses one non-blank line. Record contents (finite numbers, JSON metadata, dimensions) are
  * checked later by the target's `upsert`, which reports the record's path.
+ *
+ * @example
+ * ```ts
+ * parseLine('{"id":"a","vector":[1,0]}', 3) // { kind: 'record', record: { id: 'a', vector: [1, 0] } }
+ * ```
  */
 export function parseLine(text: string, lineNo: number): ParsedLine {
   let value: unknown
