@@ -2,7 +2,8 @@ import { readdirSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { isVectorStoreError } from '@vectorkit/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { HnswIndex } from '../src/hnsw-index'
 import { MemoryStore } from '../src/index'
 import { dump, records, tempDirs } from './persistence-helpers'
 
@@ -106,6 +107,26 @@ describe('MemoryStore persistence: generations, lock, close', () => {
     const again = await MemoryStore.open({ path })
     expect(await (await again.collection('docs')).count()).toBe(60)
     await again.close()
+  })
+
+  it('loads the HNSW graph from the snapshot instead of re-inserting (no insert on open)', async () => {
+    const path = dirs.make()
+    const s = await MemoryStore.open({ path, hnswMinRows: 0 })
+    const c = await s.createCollection('g', { dimensions: 8, metric: 'l2', index: hnsw })
+    await c.upsert(records(400, 8, 9))
+    const before = await c.stats()
+    await s.close()
+    const insert = vi.spyOn(HnswIndex.prototype, 'insert')
+    try {
+      const again = await MemoryStore.open({ path, hnswMinRows: 0 })
+      expect(insert).not.toHaveBeenCalled()
+      const after = await (await again.collection('g')).stats()
+      expect(after.details?.maxLevel).toBe(before.details?.maxLevel)
+      expect(after.details?.graphBytes).toBe(before.details?.graphBytes)
+      await again.close()
+    } finally {
+      insert.mockRestore()
+    }
   })
 
   it('rejects bad options with VALIDATION before touching the disk', async () => {
