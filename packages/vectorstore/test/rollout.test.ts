@@ -68,6 +68,24 @@ describe('rollout store', () => {
     expect(store.route()).toBe('secondary')
   })
 
+  it('reports a secondary whose health() throws as degraded overall, not as an error', async () => {
+    const { primary, secondary } = await pair()
+    const broken = new Proxy(secondary, {
+      get: (t, p) =>
+        p === 'health'
+          ? async () => {
+              throw new Error('socket hang up')
+            }
+          : Reflect.get(t, p, t),
+    })
+    const store = createRolloutStore({ primary, secondary: broken })
+    const h = await store.health()
+    expect(h.status).toBe('degraded')
+    expect(h.checks).toContainEqual(
+      expect.objectContaining({ name: 'secondary:health', status: 'unhealthy', message: 'socket hang up' }),
+    )
+  })
+
   it('drains by itself on a timer once the secondary returns', async () => {
     const { primary, secondary, sw } = await pair()
     const store = createRolloutStore({ primary, secondary, retryMs: 5 })
