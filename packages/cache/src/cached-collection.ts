@@ -9,12 +9,11 @@ import type {
   SearchOptions,
   VectorRecord,
 } from '@vectorkit/core'
-import { publishCacheEvent } from './diagnostics'
 import type { CachedHits } from './frozen-hits'
 import { freezeHits, handOut } from './frozen-hits'
-import { optionsKey } from './options-key'
-import { copyWords, hashWords, isQueryLike, queryWords, sameQuery } from './query-key'
 import type { Flight, SearchCache } from './search-cache'
+import { publishCacheEvent } from './search-cache'
+import { copyWords, hashWords, isQueryLike, optionsKey, queryWords, sameQuery } from './search-key'
 
 /** What a collection wrapper needs from its store decorator. */
 export interface CacheContext {

@@ -1,7 +1,42 @@
+import diagnostics from 'node:diagnostics_channel'
 import { LRUCache } from 'lru-cache'
-import { publishCacheEvent } from './diagnostics'
 import type { CachedHits } from './frozen-hits'
 import type { ResolvedCacheOptions } from './options'
+
+/**
+ * Name of the `node:diagnostics_channel` on which the cache publishes {@link CacheEvent}s.
+ * Nothing is built or published unless someone subscribes.
+ *
+ * @example
+ * ```ts
+ * import diagnostics from 'node:diagnostics_channel'
+ * diagnostics.subscribe(CACHE_CHANNEL, (msg) => console.log(msg)) // { event: 'hit', collection: 'docs' }
+ * ```
+ */
+export const CACHE_CHANNEL = 'vectorkit:cache'
+
+/** What happened in the cache. */
+export type CacheEventKind = 'hit' | 'miss' | 'coalesce' | 'evict' | 'invalidate'
+
+/**
+ * A message on {@link CACHE_CHANNEL}.
+ *
+ * @example
+ * ```ts
+ * const e: CacheEvent = { event: 'invalidate', collection: 'docs' }
+ * ```
+ */
+export interface CacheEvent {
+  event: CacheEventKind
+  collection: string
+}
+
+const channel = diagnostics.channel(CACHE_CHANNEL)
+
+/** Publishes only when someone listens, so an unobserved cache pays one property read. */
+export function publishCacheEvent(event: CacheEventKind, collection: string): void {
+  if (channel.hasSubscribers) channel.publish({ event, collection } satisfies CacheEvent)
+}
 
 /** Hits one event-loop turn may answer before the next hit yields to the loop. */
 const HIT_STREAK = 256

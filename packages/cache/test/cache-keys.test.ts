@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { withCache } from '../src/index'
-import { optionsKey } from '../src/options-key'
-import { copyWords, hashWords, queryWords, sameQuery } from '../src/query-key'
+import { copyWords, hashWords, optionsKey, queryWords, sameQuery } from '../src/search-key'
 import { ScriptedStore } from './scripted-store'
 
 async function setup() {

@@ -1,6 +1,6 @@
-import type { ActiveAlert, AlertEmitter, AlertEvent, AlertRuleName, AlertSeverity } from './alert-emitter'
 import type { Thresholds } from './alert-rules'
-import { alertChannel } from './diagnostics'
+import type { ActiveAlert, AlertEmitter, AlertEvent, AlertRuleName, AlertSeverity } from './events'
+import { alertChannel } from './events'
 
 type Level = AlertSeverity | 'ok'
 

@@ -1,5 +1,5 @@
-import type { ActiveAlert } from './alert-emitter'
 import type { AlertEngine } from './alert-engine'
+import type { ActiveAlert } from './events'
 import type { ResolvedMonitorOptions } from './options'
 import type { PoolFacts } from './pool-facts'
 import { poolUsage } from './pool-facts'

@@ -1,6 +1,6 @@
 import type { HealthCheck, HealthReport, HealthStatus, VectorStore } from '@vectorkit/core'
 import { VectorStoreError } from '@vectorkit/core'
-import type { ActiveAlert } from './alert-emitter'
+import type { ActiveAlert } from './events'
 
 const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 }
 

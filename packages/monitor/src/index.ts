@@ -8,12 +8,11 @@
  * await store.serveMetrics({ port: 9464 })
  * ```
  */
-export type { ActiveAlert, AlertEvent, AlertRuleName, AlertSeverity } from './alert-emitter'
-export { AlertEmitter } from './alert-emitter'
+
 export type { AlertRulesOptions, Thresholds } from './alert-rules'
 export { SERVER_ERROR_CODES } from './alert-rules'
-export type { OperationEvent } from './diagnostics'
-export { MONITOR_CHANNELS } from './diagnostics'
+export type { ActiveAlert, AlertEvent, AlertRuleName, AlertSeverity, OperationEvent } from './events'
+export { AlertEmitter, MONITOR_CHANNELS } from './events'
 export { httpStatusOf } from './health'
 export type { LatencyQuantiles } from './latency-window'
 export { withMonitor } from './monitored-store'

@@ -1,6 +1,6 @@
 import type { CollectionStats, HealthStatus, VectorStore } from '@vectorkit/core'
 import type { Registry } from 'prom-client'
-import type { ActiveAlert, AlertEmitter } from './alert-emitter'
+import type { ActiveAlert, AlertEmitter } from './events'
 import type { LatencyQuantiles } from './latency-window'
 import type { PoolFacts } from './pool-facts'
 import type { CacheStatsLike } from './prometheus'

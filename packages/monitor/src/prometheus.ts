@@ -1,7 +1,7 @@
 import type { CollectionStats, HealthStatus } from '@vectorkit/core'
 import type { Registry } from 'prom-client'
 import { Counter, Gauge } from 'prom-client'
-import type { ActiveAlert } from './alert-emitter'
+import type { ActiveAlert } from './events'
 import type { PoolFacts } from './pool-facts'
 import type { Recorder } from './recorder'
 import type { ShadowRecorder } from './shadow'

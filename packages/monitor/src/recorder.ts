@@ -1,7 +1,6 @@
 import { isVectorStoreError } from '@vectorkit/core'
-import type { AlertEmitter } from './alert-emitter'
-import type { OperationEvent } from './diagnostics'
-import { operationChannel, slowChannel } from './diagnostics'
+import type { AlertEmitter, OperationEvent } from './events'
+import { operationChannel, slowChannel } from './events'
 import { LatencyWindow } from './latency-window'
 import type { ResolvedMonitorOptions } from './options'
 

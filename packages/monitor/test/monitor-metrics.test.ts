@@ -1,5 +1,6 @@
 import diagnostics from 'node:diagnostics_channel'
 import { withCache } from '@vectorkit/cache'
+import { MemoryStore } from '@vectorkit/memory'
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
 import { createNoopStore, MONITOR_CHANNELS, withMonitor } from '../src/index'
@@ -108,13 +109,33 @@ describe('Prometheus export', () => {
     expect(await registry.metrics()).toBe('\n')
   })
 
-  it('exports vectors per collection and index stats from stats(), refreshed on scrape', async () => {
-    const store = withMonitor(createNoopStore(), { evaluateEveryMs: 0 })
-    const inner = store as unknown as { facts: { get(): Promise<unknown> } }
-    expect(inner.facts).toBeDefined()
-    const text = await store.registry.metrics()
-    expect(text).toContain('# TYPE vectorkit_collection_vectors gauge')
-    expect(store.metrics().collections).toEqual([])
+  it('exports vectors per collection and index stats, re-read on scrape at most every statsEveryMs', async () => {
+    const clock = new FakeClock()
+    const store = withMonitor(await MemoryStore.open(), { clock, evaluateEveryMs: 0, statsEveryMs: 1000 })
+    const docs = await store.createCollection('docs', {
+      dimensions: 2,
+      metric: 'l2',
+      index: { type: 'hnsw' },
+    })
+    await docs.upsert([
+      { id: 'a', vector: [1, 0] },
+      { id: 'b', vector: [0, 1] },
+      { id: 'c', vector: [1, 1] },
+    ])
+    let m = parseExposition(await store.registry.metrics())
+    expect(m.get('vectorkit_collection_vectors{collection="docs"}')).toBe(3)
+    expect(m.get('vectorkit_collection_index_stat{collection="docs",stat="efSearch"}')).toBe(100)
+    expect(m.get('vectorkit_collection_bytes{collection="docs"}')).toBeGreaterThan(0)
+    await docs.upsert([{ id: 'd', vector: [2, 2] }])
+    m = parseExposition(await store.registry.metrics())
+    expect(m.get('vectorkit_collection_vectors{collection="docs"}')).toBe(3)
+    clock.t += 1000
+    m = parseExposition(await store.registry.metrics())
+    expect(m.get('vectorkit_collection_vectors{collection="docs"}')).toBe(4)
+    expect(store.metrics().collections.map((c) => [c.name, c.count])).toEqual([['docs', 4]])
+    // Stats reads for the gauges are not application operations.
+    expect(store.metrics().operations.find((o) => o.operation === 'stats')).toBeUndefined()
+    await store.close()
   })
 
   it('refuses a second monitor with the same prefix on one registry, but not with another prefix', () => {
