@@ -129,6 +129,32 @@ describe('MemoryStore persistence: generations, lock, close', () => {
     }
   })
 
+  it('takes snapshots on its timer and when the log outgrows snapshotLogBytes', async () => {
+    const waitFor = async (file: string, path: string): Promise<void> => {
+      for (let i = 0; i < 200 && !readdirSync(path).includes(file); i++)
+        await new Promise((r) => setTimeout(r, 25))
+      expect(readdirSync(path)).toContain(file)
+    }
+    const timed = dirs.make()
+    const a = await MemoryStore.open({ path: timed, snapshotIntervalMs: 30 })
+    await (await a.createCollection('t', { dimensions: 2, metric: 'l2' })).upsert([
+      { id: 'x', vector: [1, 2] },
+    ])
+    await waitFor('snap-0000000001.vks', timed)
+    await a.close()
+    const sized = dirs.make()
+    const b = await MemoryStore.open({ path: sized, snapshotIntervalMs: 0, snapshotLogBytes: 4096 })
+    const c = await b.createCollection('t', { dimensions: 16, metric: 'l2' })
+    await c.upsert(records(100, 16, 1))
+    await waitFor('snap-0000000001.vks', sized)
+    const h = await b.health()
+    expect(h.checks.find((x) => x.name === 'persistence')).toMatchObject({
+      status: 'healthy',
+      details: { fsync: 'interval' },
+    })
+    await b.close()
+  })
+
   it('rejects bad options with VALIDATION before touching the disk', async () => {
     await expect(MemoryStore.open({ path: '' })).rejects.toMatchObject({ code: 'VALIDATION' })
     await expect(MemoryStore.open({ path: dirs.make(), fsync: 'sometimes' as never })).rejects.toMatchObject({
