@@ -110,7 +110,7 @@ export function runSizes(quick: boolean): RunSizes {
         clustered: { id: 'clustered-768', n: 10_000, nQueries: 200 },
         sift: { id: 'sift-5k', n: 4500, nQueries: 500 },
         slowPeer: { id: 'clustered-768', n: 500, nQueries: 50 },
-        slowPeerCapMs: 10_000,
+        slowPeerCapMs: 5_000,
         annQueries: 100,
         exactQueries: 30,
       }

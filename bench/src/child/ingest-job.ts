@@ -58,7 +58,7 @@ export async function runIngestJob(
   versions: Record<string, string>,
 ) {
   const ds = loadDataset(job.dataset)
-  const timed = job.quick ? 3 : 10
+  const timed = job.quick ? 2 : 10
   const batches = makeBatches(ds, timed + 1)
   const base = { ...rowBase(job, ds.dim, ds.metric), n: timed * INGEST_BATCH }
   const report = (system: string, params: Record<string, unknown>, lat: number[], note?: string) => {
