@@ -24,7 +24,7 @@ import type { MonitorOptions, ResolvedMonitorOptions } from './options'
 import { resolveMonitorOptions } from './options'
 import type { PoolFacts } from './pool-facts'
 import { extractPools } from './pool-facts'
-import type { CacheStatsLike } from './prometheus'
+import type { CacheStatsLike, MetricSources } from './prometheus'
 import { registerMetrics } from './prometheus'
 import { Recorder } from './recorder'
 import type { MetricsServer, ServeMetricsOptions } from './serve-metrics'
@@ -75,7 +75,7 @@ export class MonitoredStoreImpl implements MonitoredStore {
       typeof maybeCache === 'function' ? () => maybeCache.call(inner) as CacheStatsLike : undefined
     const subscribe = inner.subscribeChanges
     if (typeof subscribe === 'function') this.subscribeChanges = (listener) => subscribe.call(inner, listener)
-    this.metricNames = registerMetrics(this.registry, this.options.prefix, {
+    this.metricNames = this.register({
       recorder: this.recorder,
       shadow: this.shadow,
       now: () => this.options.clock.now(),
@@ -91,19 +91,37 @@ export class MonitoredStoreImpl implements MonitoredStore {
     })
   }
 
+  /** Registers the metrics, or fails as a whole with `CONFLICT` (leaving nothing registered). */
+  private register(sources: MetricSources): string[] {
+    const names: string[] = []
+    try {
+      return registerMetrics(this.registry, this.options.prefix, sources, names)
+    } catch (err) {
+      for (const name of names.slice(0, -1)) this.registry.removeSingleMetric(name)
+      throw new VectorStoreError(
+        'CONFLICT',
+        `withMonitor: metrics named ${this.options.prefix}* are already registered on this registry; close the other monitor or pass another prefix`,
+        { cause: err },
+      )
+    }
+  }
+
   private wrap<M extends Metadata>(collection: Collection<M>): Collection<M> {
     return new MonitoredCollection<M>(collection, this.recorder)
   }
 
-  private async timed<T>(operation: string, collection: unknown, run: () => Promise<T>): Promise<T> {
-    const s = this.recorder.get(operation, typeof collection === 'string' ? collection : '')
+  /**
+   * Times a store-level call. Failures are labelled with the store (`''`), not the name asked
+   * for: names that do not exist or are invalid would otherwise each open a new series.
+   */
+  private async timed<T>(operation: string, collection: string, run: () => Promise<T>): Promise<T> {
     const t0 = this.recorder.now()
     try {
       const out = await run()
-      this.recorder.done(s, t0)
+      this.recorder.done(this.recorder.get(operation, collection), t0)
       return out
     } catch (err) {
-      this.recorder.failed(s, t0, err)
+      this.recorder.failed(this.recorder.get(operation, ''), t0, err)
       throw err
     }
   }

@@ -44,8 +44,12 @@ const QUANTILES = [
  * metric fills itself in its `collect()` from {@link MetricSources}. Returns the names, so
  * `close()` can unregister them.
  */
-export function registerMetrics(registry: Registry, prefix: string, src: MetricSources): string[] {
-  const names: string[] = []
+export function registerMetrics(
+  registry: Registry,
+  prefix: string,
+  src: MetricSources,
+  names: string[] = [],
+): string[] {
   const registers = [registry]
   const counter = (name: string, help: string, labelNames: string[], fill: (c: Counter<string>) => void) => {
     names.push(prefix + name)

@@ -141,7 +141,14 @@ describe('Prometheus export', () => {
   it('refuses a second monitor with the same prefix on one registry, but not with another prefix', () => {
     const registry = new Registry()
     withMonitor(createNoopStore(), { registry })
-    expect(() => withMonitor(createNoopStore(), { registry })).toThrow(/already been registered/)
+    expect(() => withMonitor(createNoopStore(), { registry })).toThrow(
+      'withMonitor: metrics named vectorkit_* are already registered on this registry; close the other monitor or pass another prefix',
+    )
+    try {
+      withMonitor(createNoopStore(), { registry })
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'CONFLICT', cause: expect.any(Error) })
+    }
     expect(() => withMonitor(createNoopStore(), { registry, prefix: 'second_' })).not.toThrow()
   })
 })
@@ -157,5 +164,19 @@ describe('zero cost when unobserved', () => {
     diagnostics.unsubscribe(MONITOR_CHANNELS.operation, listener)
     await docs.search([0, 0, 0])
     expect(seen).toEqual([{ operation: 'search', collection: 'docs', durationMs: 1 }])
+  })
+})
+
+describe('label cardinality', () => {
+  it('labels failed store-level calls with the store, not with the unknown name asked for', async () => {
+    const store = withMonitor(createNoopStore(), { evaluateEveryMs: 0 })
+    for (const bad of ['../etc', 'x'.repeat(300), ''])
+      await expect(store.collection(bad)).rejects.toMatchObject({ code: 'VALIDATION' })
+    await store.collection('ok')
+    const rows = store.metrics().operations.filter((o) => o.operation === 'collection')
+    expect(rows.map((o) => [o.collection, o.count, o.errors]).sort()).toEqual([
+      ['', 3, 3],
+      ['ok', 1, 0],
+    ])
   })
 })
