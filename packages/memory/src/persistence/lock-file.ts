@@ -1,7 +1,6 @@
 import { hostname } from 'node:os'
 import { VectorStoreError } from '@vectorkit/core'
-import type { FsLayer } from './fs-layer'
-import { ioError } from './io-error'
+import { type FsLayer, ioError } from './fs-layer'
 import { at, LOCK_FILE } from './layout'
 
 /** Who holds a data directory (the JSON content of its `LOCK` file). */

@@ -1,7 +1,6 @@
 import type { VectorStoreError } from '@vectorkit/core'
 import { frameRecord, logHeader } from './file-format'
-import type { FsLayer } from './fs-layer'
-import { ioError } from './io-error'
+import { type FsLayer, ioError } from './fs-layer'
 import { at, walName } from './layout'
 import { encodeEntry, type LogEntry } from './record-codec'
 

@@ -1,7 +1,6 @@
 import { type HealthCheck, VectorStoreError } from '@vectorkit/core'
 import type { Mutation } from '../mutations'
-import type { FsLayer } from './fs-layer'
-import { ioError } from './io-error'
+import { type FsLayer, ioError } from './fs-layer'
 import { at, listDir, snapName, walName } from './layout'
 import { acquireLock, type DirLock } from './lock-file'
 import { LogFile } from './log-file'

@@ -1,7 +1,6 @@
 import { VectorStoreError } from '@vectorkit/core'
 import { LOG_HEADER_BYTES, logHeader, parseLog } from './file-format'
-import type { FsLayer } from './fs-layer'
-import { ioError } from './io-error'
+import { type FsLayer, ioError } from './fs-layer'
 import { at, listDir, snapName, walName } from './layout'
 import { decodeEntry } from './record-codec'
 import { readSnapshot } from './snapshot-io'

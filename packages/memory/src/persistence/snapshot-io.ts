@@ -1,8 +1,7 @@
 import { VectorStoreError } from '@vectorkit/core'
 import { decodeBag, encodeBag } from './bag-codec'
 import { crc, snapshotHeader, snapshotTrailer, verifySnapshot } from './file-format'
-import type { FsLayer } from './fs-layer'
-import { ioError } from './io-error'
+import { type FsLayer, ioError } from './fs-layer'
 import { at, snapName, tmpName } from './layout'
 import type { StoreImage } from './state-codec'
 
