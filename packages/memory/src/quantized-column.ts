@@ -5,6 +5,8 @@ import type { Column, ColumnState, QuantizedColumnState, Scorer, VectorColumn } 
 
 /** Rows a collection collects in float32 before it calibrates and switches to int8. */
 export const CALIBRATION_ROWS = 1024
+/** Stored rows kept prepared as int8 queries for pair distances (graph building without floats). */
+const PAIR_SLOTS = 64
 
 /**
  * int8 scalar quantization with per-dimension calibration.
@@ -37,7 +39,12 @@ export class QuantizedColumn implements Column {
   private pairPtr = 0
   private idsPtr = 0
   private outPtr = 0
-  private pairRow = -1
+  /** Pair-query cache: slot + 1 per row (0 = not cached), and per slot its row and constants. */
+  private slotOf = new Int32Array(0)
+  private readonly slotRow = new Int32Array(PAIR_SLOTS).fill(-1)
+  private readonly slotConst = new Float64Array(PAIR_SLOTS * 3)
+  private nextSlot = 0
+  private lastA = -1
   /** Why the last calibration attempt could not allocate its int8 rows (reported in stats). */
   private calibrationError: unknown
   private readonly mode: 0 | 1 | 2
@@ -87,6 +94,11 @@ export class QuantizedColumn implements Column {
     this.float?.ensureCapacity(rows)
     if (this.slab === undefined) return
     this.slab.ensureCapacity(rows)
+    if (this.slotOf.length < this.slab.capacity) {
+      const next = new Int32Array(this.slab.capacity)
+      next.set(this.slotOf)
+      this.slotOf = next
+    }
     if (this.mode === 0 && this.rowNorm.length < this.slab.capacity) {
       const next = new Float32Array(this.slab.capacity)
       next.set(this.rowNorm)
@@ -97,7 +109,8 @@ export class QuantizedColumn implements Column {
   write(row: number, vector: Float32Array): void {
     this.float?.write(row, vector)
     if (this.cal === undefined) return
-    if (row === this.pairRow) this.pairRow = -1
+    const slot = row < this.slotOf.length ? this.slotOf[row]! - 1 : -1
+    if (slot >= 0) this.dropSlot(slot)
     this.ensureCapacity(row + 1)
     const x = this.normalized(vector, this.qf)
     const n = this.cal.quantize(x, this.qi)
@@ -157,7 +170,6 @@ export class QuantizedColumn implements Column {
     this.reserve(maxIds)
     const x = this.normalized(query, this.qf)
     this.loadQuery(x, this.qPtr, this.q)
-    this.pairRow = -1
   }
 
   gather(count: number): void {
@@ -180,17 +192,52 @@ export class QuantizedColumn implements Column {
     this.convert(n, false)
   }
 
+  /**
+   * Pair distances without float vectors: one side is taken from the cache of rows prepared as
+   * int8 queries (dequantized, rescaled, requantized — a few µs each), so the heuristic's
+   * loops over "candidate × kept neighbours" prepare each row about once.
+   */
   pairDistance(a: number, b: number): number {
     if (this.float !== undefined) return this.float.pairDistance(a, b)
     const slab = this.slab!
     this.ensureBlock()
-    if (this.pairRow !== a) {
-      this.cal!.dequantize(slab.heap.i8, slab.ptr(a), this.qf)
-      this.loadQuery(this.qf, this.pairPtr, this.p)
-      this.pairRow = a
+    let slot = this.slotOf[b]! - 1
+    let other = a
+    if (slot < 0) {
+      slot = this.slotOf[a]! - 1
+      other = b
     }
-    const raw = slab.kernels.dotI8(this.pairPtr, slab.ptr(b), slab.paddedDim)
-    return this.rank(this.p.scale * raw + this.p.bias, b, this.p.norm)
+    if (slot < 0) {
+      // The side that repeats (same `a` as last call: a list being shrunk) is worth caching.
+      const key = a === this.lastA ? a : b
+      slot = this.fillSlot(key)
+      other = key === a ? b : a
+    }
+    this.lastA = a
+    const raw = slab.kernels.dotI8(this.pairPtr + slot * slab.rowBytes, slab.ptr(other), slab.paddedDim)
+    const c = this.slotConst
+    return this.rank(c[slot * 3]! * raw + c[slot * 3 + 1]!, other, c[slot * 3 + 2]!)
+  }
+
+  private fillSlot(row: number): number {
+    const slot = this.nextSlot
+    this.nextSlot = (slot + 1) % PAIR_SLOTS
+    if (this.slotRow[slot]! >= 0) this.dropSlot(slot)
+    const slab = this.slab!
+    this.cal!.dequantize(slab.heap.i8, slab.ptr(row), this.qf)
+    this.loadQuery(this.qf, this.pairPtr + slot * slab.rowBytes, this.p)
+    this.slotConst[slot * 3] = this.p.scale
+    this.slotConst[slot * 3 + 1] = this.p.bias
+    this.slotConst[slot * 3 + 2] = this.p.norm
+    this.slotRow[slot] = row
+    this.slotOf[row] = slot + 1
+    return slot
+  }
+
+  private dropSlot(slot: number): void {
+    const row = this.slotRow[slot]!
+    if (row >= 0 && row < this.slotOf.length) this.slotOf[row] = 0
+    this.slotRow[slot] = -1
   }
 
   toPublic(d: number): number {
@@ -314,13 +361,14 @@ export class QuantizedColumn implements Column {
     const heap = slab.heap
     if (this.block !== undefined && this.block.heap === heap) return
     if (this.block !== undefined) this.pool.free(this.block)
-    const block = this.pool.alloc(2 * slab.rowBytes, heap, 'int8 query')
+    const bytes = (1 + PAIR_SLOTS) * slab.rowBytes
+    const block = this.pool.alloc(bytes, heap, 'int8 query')
     this.block = block
     this.qPtr = block.ptr
     this.pairPtr = block.ptr + slab.rowBytes
-    this.pairRow = -1
+    for (let i = 0; i < PAIR_SLOTS; i++) this.dropSlot(i)
     // Padding lanes must be zero; loadQuery only writes the first `dim` bytes.
-    slab.heap.i8.fill(0, block.ptr, block.ptr + 2 * slab.rowBytes)
+    slab.heap.i8.fill(0, block.ptr, block.ptr + bytes)
   }
 
   private syncViews(s: Scorer): void {
