@@ -14,6 +14,7 @@ import { planJobs, SUITES, type SuiteName } from './plan'
 import { Progress } from './progress'
 import { renderCharts } from './report/charts'
 import { renderMarkdown, renderReport } from './report/markdown'
+import { checkTargets, targetsTable } from './report/targets'
 import { type BenchRow, newResult } from './results'
 import { runJob } from './runner'
 
@@ -129,6 +130,7 @@ writeFileSync(
 if (opts.json) writeFileSync(resolve(opts.json), `${JSON.stringify(result, null, 2)}\n`)
 
 console.log(renderMarkdown(result))
+console.log(`### targets\n\n${targetsTable(checkTargets(result.runs))}\n`)
 console.log(
   `wrote ${relative(process.cwd(), join(outDir, `${stamp}.json`))}, .md and ${Object.keys(charts).length} charts in ${((Date.now() - started) / 1000).toFixed(0)} s`,
 )

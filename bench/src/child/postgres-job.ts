@@ -161,6 +161,10 @@ export async function runPostgresJob(
           efSearch: ef,
         })
       }
+      // The balanced profile as shipped: no per-query efSearch, the profile's default (100).
+      await measure('search', 'vectorkit-postgres-hnsw', ours, { k: job.k }, job.annQueries, {
+        efSearch: 'profile (100)',
+      })
       await measure('search', 'pgvector-naive', raw, { k: job.k }, job.annQueries, {
         efSearch: 'default (40)',
       })
