@@ -135,11 +135,17 @@ export class Recorder {
   private slow(s: OpSeries, ms: number, error: string | undefined): void {
     const e = this.event(s, ms, error)
     const where = s.collection === '' ? '' : ` on ${s.collection}`
-    this.options.logger?.warn(
-      { ...e, thresholdMs: this.slowMs },
-      `vectorkit: slow ${s.operation}${where} took ${Math.round(ms)} ms`,
-    )
-    if (slowChannel.hasSubscribers) slowChannel.publish(e)
-    this.alerts.emitSlow(e)
+    try {
+      this.options.logger?.warn(
+        { ...e, thresholdMs: this.slowMs },
+        `vectorkit: slow ${s.operation}${where} took ${Math.round(ms)} ms`,
+      )
+      if (slowChannel.hasSubscribers) slowChannel.publish(e)
+      this.alerts.emitSlow(e)
+    } catch (err) {
+      // The caller's operation already settled and must keep its own result; a failing logger
+      // or listener is reported as a process warning rather than failing or crashing the app.
+      process.emitWarning(err instanceof Error ? err : String(err), { code: 'VECTORKIT_OBSERVER_FAILED' })
+    }
   }
 }

@@ -147,3 +147,28 @@ describe('options fail fast', () => {
     ).toThrow('recordShadow: overlap must be a number from 0 to 1, got 1.5')
   })
 })
+
+describe('observer failures', () => {
+  it('a throwing logger does not change the result of the operation it observed; it becomes a process warning', async () => {
+    const { backend, store } = setup({
+      slowOperationMs: 10,
+      logger: {
+        warn: () => {
+          throw new Error('logger down')
+        },
+      },
+    })
+    const docs = await store.collection('docs')
+    backend.latencyMs = 50
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      await expect(docs.search([0, 0, 0])).resolves.toEqual([])
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).toMatchObject([{ message: 'logger down' }])
+  })
+})
