@@ -28,6 +28,10 @@ const program = new Command()
     new Option('--dataset <id...>', 'run only on these datasets').choices(['sift-5k', 'clustered-768']),
   )
   .option('--json <file>', 'also write the JSON result to this file')
+  .option(
+    '--budget-min <minutes>',
+    'jobs not started within this many minutes are written as "not run" (full run: 29)',
+  )
   .option('--out <dir>', 'results directory', join(REPO_ROOT, 'bench/results'))
   .parse()
 
@@ -38,7 +42,9 @@ const opts = program.opts<{
   dataset?: ('sift-5k' | 'clustered-768')[]
   json?: string
   out: string
+  budgetMin?: string
 }>()
+const budgetMs = Number(opts.budgetMin ?? (opts.quick ? Number.POSITIVE_INFINITY : 29)) * 60_000
 const databaseUrl = process.env.VECTORKIT_BENCH_DATABASE_URL ?? process.env.VECTORKIT_TEST_DATABASE_URL
 const suites = opts.suite ?? [...SUITES]
 
@@ -79,6 +85,11 @@ for (const prep of specs.values()) {
 }
 
 for (const job of jobs) {
+  if (Date.now() - started > budgetMs) {
+    for (const suite of job.suites)
+      result.runs.push(errorRow(job, suite, 'did not finish: not started, the run budget was spent'))
+    continue
+  }
   progress.log(`job ${job.system} on ${job.dataset.id} (n=${job.dataset.n}): ${job.suites.join(', ')}`)
   const jobStarted = Date.now()
   const out = await runJob(
@@ -89,30 +100,33 @@ for (const job of jobs) {
   progress.log(`  done in ${((Date.now() - jobStarted) / 1000).toFixed(1)} s`)
   if (out.error) {
     failures.push(`${job.system} on ${job.dataset.id}: ${out.error}`)
-    for (const suite of job.suites) {
-      result.runs.push({
-        suite,
-        system: job.system,
-        dataset: job.dataset.id,
-        n: job.dataset.n,
-        dim: job.dataset.id === 'sift-5k' ? 128 : 768,
-        metric: job.dataset.id === 'sift-5k' ? 'l2' : 'cosine',
-        k: job.k,
-        params: {},
-        recallAt10: null,
-        p50Ms: null,
-        p95Ms: null,
-        p99Ms: null,
-        qps: null,
-        buildMs: null,
-        bytesPerVector: null,
-        note: `error: ${out.error.split('\n')[0]}`,
-      })
-    }
+    for (const suite of job.suites)
+      result.runs.push(errorRow(job, suite, `error: ${out.error.split('\n')[0]}`))
   }
 }
 progress.stop()
 result.finishedAt = new Date().toISOString()
+
+function errorRow(job: JobSpec, suite: string, note: string): BenchRow {
+  return {
+    suite,
+    system: job.system,
+    dataset: job.dataset.id,
+    n: job.dataset.n,
+    dim: job.dataset.id === 'sift-5k' ? 128 : 768,
+    metric: job.dataset.id === 'sift-5k' ? 'l2' : 'cosine',
+    k: job.k,
+    params: {},
+    recallAt10: null,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    qps: null,
+    buildMs: null,
+    bytesPerVector: null,
+    note,
+  }
+}
 
 const stamp = result.startedAt.replace(/[:.]/g, '-') + (opts.quick ? '-quick' : '')
 const outDir = resolve(opts.out)

@@ -36,6 +36,12 @@ export const JOBS: {
     datasets: ['sift-5k', 'clustered-768'],
   },
   {
+    job: 'hnswlib-node',
+    systems: ['hnswlib-node'],
+    suites: ['search', 'filtered', 'memory'],
+    datasets: ['sift-5k', 'clustered-768'],
+  },
+  {
     job: 'vectorkit-memory-hnsw-int8',
     systems: ['vectorkit-memory-hnsw-int8'],
     suites: ['search', 'memory'],
@@ -46,22 +52,11 @@ export const JOBS: {
     systems: [
       'vectorkit-postgres-hnsw',
       'vectorkit-postgres-hnsw+cache',
+      'pgvector-raw',
       'pgvector-naive',
       'pgvector-seqscan',
     ],
     suites: ['search', 'filtered', 'memory', 'cache'],
-    datasets: ['sift-5k', 'clustered-768'],
-  },
-  {
-    job: 'hnswlib-node',
-    systems: ['hnswlib-node'],
-    suites: ['search', 'filtered', 'memory'],
-    datasets: ['sift-5k', 'clustered-768'],
-  },
-  {
-    job: 'hnsw-js',
-    systems: ['hnsw-js'],
-    suites: ['search', 'memory'],
     datasets: ['sift-5k', 'clustered-768'],
   },
   {
@@ -90,6 +85,18 @@ export const JOBS: {
     datasets: ['clustered-768'],
   },
   { job: 'open', systems: ['vectorkit-memory-hnsw'], suites: ['open'], datasets: ['clustered-768'] },
+  {
+    job: 'vectorkit-memory-hnsw-int8-rerank',
+    systems: ['vectorkit-memory-hnsw-int8-rerank'],
+    suites: ['search', 'memory'],
+    datasets: ['sift-5k', 'clustered-768'],
+  },
+  {
+    job: 'hnsw-js',
+    systems: ['hnsw-js'],
+    suites: ['search', 'memory'],
+    datasets: ['sift-5k', 'clustered-768'],
+  },
 ]
 
 /** Sizes of a run. */
@@ -109,8 +116,8 @@ export function runSizes(quick: boolean): RunSizes {
     ? {
         clustered: { id: 'clustered-768', n: 10_000, nQueries: 200 },
         sift: { id: 'sift-5k', n: 4500, nQueries: 500 },
-        slowPeer: { id: 'clustered-768', n: 500, nQueries: 50 },
-        slowPeerCapMs: 5_000,
+        slowPeer: { id: 'clustered-768', n: 300, nQueries: 50 },
+        slowPeerCapMs: 12_000,
         annQueries: 100,
         exactQueries: 30,
       }

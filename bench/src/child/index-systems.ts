@@ -51,6 +51,12 @@ export const INDEX_SYSTEMS: Record<string, SystemDef> = {
     filtered: false,
     params: { m: 16, efConstruction: 64, quantization: 'int8', rerank: false },
   },
+  'vectorkit-memory-hnsw-int8-rerank': {
+    build: (ds, ctx) => buildMemory('vectorkit-memory-hnsw-int8-rerank', ds, ctx),
+    kind: 'ann',
+    filtered: false,
+    params: { m: 16, efConstruction: 64, quantization: 'int8', rerank: true },
+  },
 }
 
 type Emit = (row: Omit<BenchRow, 'stealPct' | 'versions'>) => void

@@ -124,4 +124,12 @@ export const MEMORY_SPECS: Record<string, CollectionSpec['index']> = {
     quantization: 'int8',
     rerank: false,
   },
+  'vectorkit-memory-hnsw-int8-rerank': {
+    type: 'hnsw',
+    m: 16,
+    efConstruction: 64,
+    efSearch: 40,
+    quantization: 'int8',
+    rerank: true,
+  },
 }
