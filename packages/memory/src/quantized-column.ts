@@ -1,4 +1,5 @@
 import type { Metric } from '@vectorkit/core'
+import { Int8Rescorer } from './int8-rescorer'
 import { type HeapBlock, type HeapPool, VectorSlab } from './kernels/index'
 import { Calibration } from './quantizer'
 import type { Column, ColumnState, QuantizedColumnState, Scorer, VectorColumn } from './vector-column'
@@ -44,6 +45,7 @@ export class QuantizedColumn implements Column {
   private readonly slotRow = new Int32Array(PAIR_SLOTS).fill(-1)
   private readonly slotConst = new Float64Array(PAIR_SLOTS * 3)
   private nextSlot = 0
+  private rescorer: Int8Rescorer | undefined
   private lastA = -1
   /** Why the last calibration attempt could not allocate its int8 rows (reported in stats). */
   private calibrationError: unknown
@@ -86,8 +88,22 @@ export class QuantizedColumn implements Column {
     return this.float ?? this
   }
 
+  /**
+   * With rerank: the float vectors. Without: exact distances to the dequantized rows, which
+   * removes the query's quantization error from the final ordering.
+   */
   get rerankScorer(): Scorer | undefined {
-    return this.cal !== undefined && this.rerank ? this.float : undefined
+    if (this.cal === undefined) return undefined
+    if (this.rerank) return this.float
+    this.rescorer ??= new Int8Rescorer({
+      dim: this.dim,
+      mode: this.mode,
+      calibration: this.cal,
+      i8: () => this.slab!.heap.i8,
+      rowPtr: (row) => this.slab!.ptr(row),
+      rowNorm: (row) => this.rowNorm[row]!,
+    })
+    return this.rescorer
   }
 
   ensureCapacity(rows: number): void {
