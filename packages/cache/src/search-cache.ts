@@ -15,7 +15,16 @@ import type { ResolvedCacheOptions } from './options'
  */
 export const CACHE_CHANNEL = 'vectorkit:cache'
 
-/** What happened in the cache. */
+/**
+ * What happened in the cache: a search answered from an entry (`hit`), sent to the backend
+ * (`miss`), joined an in-flight call (`coalesce`); an entry evicted for space (`evict`); a
+ * collection's entries invalidated by a write or a change notification (`invalidate`).
+ *
+ * @example
+ * ```ts
+ * const interesting: CacheEventKind[] = ['evict', 'invalidate']
+ * ```
+ */
 export type CacheEventKind = 'hit' | 'miss' | 'coalesce' | 'evict' | 'invalidate'
 
 /**

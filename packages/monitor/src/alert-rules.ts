@@ -101,6 +101,11 @@ export interface ResolvedAlertRules {
 /**
  * Error codes the error-rate rule counts by default: the ones that are not the caller's fault.
  * `UNKNOWN` stands for errors that are not a `VectorStoreError`.
+ *
+ * @example
+ * ```ts
+ * withMonitor(store, { alerts: { errorRate: { codes: [...SERVER_ERROR_CODES, 'CONFLICT'] } } })
+ * ```
  */
 export const SERVER_ERROR_CODES: readonly (ErrorCode | 'UNKNOWN')[] = [
   'CONNECTION',

@@ -46,10 +46,26 @@ export const operationChannel = diagnostics.channel(MONITOR_CHANNELS.operation)
 export const slowChannel = diagnostics.channel(MONITOR_CHANNELS.slow)
 export const alertChannel = diagnostics.channel(MONITOR_CHANNELS.alert)
 
-/** The rules the monitor evaluates (see `AlertRulesOptions`). */
+/**
+ * The rules the monitor evaluates (see `AlertRulesOptions`).
+ *
+ * @example
+ * ```ts
+ * monitored.alerts.on('alert', (e) => {
+ *   const rule: AlertRuleName = e.rule // 'latency_p95' | 'error_rate' | ...
+ * })
+ * ```
+ */
 export type AlertRuleName = 'latency_p95' | 'error_rate' | 'pool_usage' | 'pool_waiting' | 'cache_hit_ratio'
 
-/** Severity of an alert. `warning` makes `health()` degraded, `critical` unhealthy. */
+/**
+ * Severity of an alert. `warning` makes `health()` degraded, `critical` unhealthy.
+ *
+ * @example
+ * ```ts
+ * const pages = monitored.alerts.active().filter((a) => a.severity === ('critical' satisfies AlertSeverity))
+ * ```
+ */
 export type AlertSeverity = 'warning' | 'critical'
 
 /**

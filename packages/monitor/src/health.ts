@@ -80,7 +80,14 @@ export function aggregateHealth(
   return { status, backend: inner.report.backend, checks }
 }
 
-/** HTTP status of `/health`: 200 for healthy and degraded (still serving), 503 for unhealthy. */
+/**
+ * HTTP status of `/health`: 200 for healthy and degraded (still serving), 503 for unhealthy.
+ *
+ * @example
+ * ```ts
+ * res.writeHead(httpStatusOf((await monitored.health()).status)) // in your own HTTP server
+ * ```
+ */
 export function httpStatusOf(status: HealthStatus): number {
   return status === 'unhealthy' ? 503 : 200
 }

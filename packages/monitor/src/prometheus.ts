@@ -6,7 +6,15 @@ import type { PoolFacts } from './pool-facts'
 import type { Recorder } from './recorder'
 import type { ShadowRecorder } from './shadow'
 
-/** The cache counters the monitor exports when it wraps a `CachedStore`. */
+/**
+ * The cache counters the monitor exports when it wraps a `CachedStore` (duck-typed: any store
+ * with a `cacheStats()` returning this shape).
+ *
+ * @example
+ * ```ts
+ * const c: CacheStatsLike | undefined = monitored.metrics().cache
+ * ```
+ */
 export interface CacheStatsLike {
   hits: number
   misses: number

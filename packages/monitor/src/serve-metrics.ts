@@ -37,7 +37,15 @@ export interface MetricsServer {
   close(): Promise<void>
 }
 
-/** What the server needs from a monitored store. */
+/**
+ * What the server needs from a monitored store: a registry and a health check.
+ *
+ * @example
+ * ```ts
+ * const servable: ServableStore = withMonitor(store)
+ * await serveMetrics(servable, { port: 0 })
+ * ```
+ */
 export interface ServableStore {
   readonly registry: Registry
   health(): Promise<HealthReport>
