@@ -99,7 +99,8 @@ export class CachedCollection<M extends Metadata = Metadata> implements Collecti
         if (ttl < 1) return result
       }
     }
-    this.ctx.cache.store(this.name, key, { gen, query: canonical, result }, ttl)
+    // A load that finishes after close() must not refill the cache close() emptied.
+    if (!this.ctx.isClosed()) this.ctx.cache.store(this.name, key, { gen, query: canonical, result }, ttl)
     return result
   }
 

@@ -94,6 +94,17 @@ describe('invalidation', () => {
     expect(withCache(new ScriptedStore()).subscribeChanges).toBeUndefined()
   })
 
+  it('a load finishing after close() leaves the cache empty', async () => {
+    const { backend, store, docs } = await setup()
+    const gate = deferred()
+    backend.gate = gate.promise
+    const pending = docs.search(Q)
+    await store.close()
+    gate.resolve()
+    expect((await pending).map((h) => h.id)).toEqual(['old'])
+    expect(store.cacheStats().size).toBe(0)
+  })
+
   it('after close, searches reach the backend (which reports CLOSED) instead of the cache', async () => {
     const { backend, store, docs } = await setup()
     await docs.search(Q)
