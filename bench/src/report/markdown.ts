@@ -28,8 +28,10 @@ export function equalRecallRatio(
   row: BenchRow,
 ): { peer: string; ratio: number } | undefined {
   const peer = peerOf(row.system)
+  // Only the search suite has a swept peer curve; a filtered row is one point per filter.
   if (
     !peer ||
+    row.suite !== 'search' ||
     row.system.includes('+') ||
     row.recallAt10 === null ||
     row.qps === null ||
