@@ -266,8 +266,8 @@ class Parser {
  * ```
  */
 export function parseFilter(filter: unknown): FilterNode {
-  if (filter === undefined) return { op: 'true' }
-  return new Parser().filter(filter, 'filter', 0)
+  if (filter === undefined) return markParsed({ op: 'true' })
+  return markParsed(new Parser().filter(filter, 'filter', 0))
 }
 
 /** Resolves a path; `undefined` means missing. Arrays are not walked into. */
@@ -309,14 +309,24 @@ export function compileFilter(filter: unknown): FilterPredicate {
   return compileNode(node)
 }
 
-// A user filter may use a metadata key named "op", so a node is recognised by its shape: user
-// filters never hold arrays as field values, nor an object under a non-operator key. The one
-// shape both can take is `{ op: 'true' }`, read here as the node (match all).
+// Nodes built by parseFilter are remembered, so a user filter on a metadata key named "op"
+// (even `{ op: 'true' }`) is never mistaken for a parsed tree.
+const parsedNodes = new WeakSet<object>()
+
+function markParsed(node: FilterNode): FilterNode {
+  parsedNodes.add(node)
+  if (node.op === 'and' || node.op === 'or') node.children.forEach(markParsed)
+  else if (node.op === 'not') markParsed(node.child)
+  return node
+}
+
+// Hand-built nodes are still accepted when their shape cannot be a user filter: user filters
+// never hold arrays as field values, nor an object under a non-operator key. `{ op: 'true' }`
+// can be either, so only the parser's own (marked) match-all node counts as a node.
 function isNode(f: unknown): f is FilterNode {
   if (!isPlainObject(f) || typeof f.op !== 'string') return false
+  if (parsedNodes.has(f)) return true
   switch (f.op) {
-    case 'true':
-      return Object.keys(f).length === 1
     case 'and':
     case 'or':
       return Array.isArray(f.children) && f.children.every(isNode)

@@ -46,3 +46,17 @@ describe('user filters on a metadata key named "op" versus parsed nodes', () => 
     expect(compileFilter({ op: 'and', children: 'x' })({ op: 'and', children: 'x' })).toBe(true)
   })
 })
+
+describe('a metadata key named "op"', () => {
+  it('is a user filter even when it looks like the match-all node', () => {
+    expect(matchesFilter({ op: 'x' }, { op: 'true' })).toBe(false)
+    expect(matchesFilter({ op: 'true' }, { op: 'true' })).toBe(true)
+    expect(canonicalFilter({ op: 'true' })).not.toBe(canonicalFilter({}))
+  })
+
+  it('still accepts the parsed match-all node', () => {
+    const all = parseFilter(undefined)
+    expect(compileFilter(all)({ anything: 1 })).toBe(true)
+    expect(canonicalFilter(all)).toBe(canonicalFilter({}))
+  })
+})
