@@ -32,6 +32,7 @@ const program = new Command()
     '--budget-min <minutes>',
     'jobs not started within this many minutes are written as "not run" (full run: 29)',
   )
+  .option('--n <rows>', 'size of the clustered-768 base set (default 100,000; quick 10,000)')
   .option('--out <dir>', 'results directory', join(REPO_ROOT, 'bench/results'))
   .parse()
 
@@ -43,6 +44,7 @@ const opts = program.opts<{
   json?: string
   out: string
   budgetMin?: string
+  n?: string
 }>()
 const budgetMs = Number(opts.budgetMin ?? (opts.quick ? Number.POSITIVE_INFINITY : 29)) * 60_000
 const databaseUrl = process.env.VECTORKIT_BENCH_DATABASE_URL ?? process.env.VECTORKIT_TEST_DATABASE_URL
@@ -53,6 +55,7 @@ const jobs = planJobs({
   suites,
   ...(opts.system ? { systems: opts.system } : {}),
   ...(opts.dataset ? { datasets: opts.dataset } : {}),
+  ...(opts.n ? { clusteredN: Number(opts.n) } : {}),
   ...(databaseUrl ? { databaseUrl } : {}),
 })
 const result = newResult({
@@ -96,6 +99,7 @@ for (const job of jobs) {
     job,
     (l, d, t) => progress.update(`${job.dataset.id} ${l}`, d, t),
     (row: BenchRow) => result.runs.push(row),
+    opts.quick ? 5 * 60_000 : 15 * 60_000,
   )
   progress.log(`  done in ${((Date.now() - jobStarted) / 1000).toFixed(1)} s`)
   if (out.error) {

@@ -137,12 +137,20 @@ export interface PlanOptions {
   suites: SuiteName[]
   systems?: string[]
   datasets?: ('sift-5k' | 'clustered-768')[]
+  /** Overrides the clustered set's base size (a scaled-down full run). */
+  clusteredN?: number
   databaseUrl?: string
 }
 
 /** The jobs of a run, in order: cheap first, so a quick look at partial output is useful. */
 export function planJobs(opts: PlanOptions): JobSpec[] {
   const sizes = runSizes(opts.quick)
+  if (opts.clusteredN !== undefined) {
+    if (!Number.isInteger(opts.clusteredN) || opts.clusteredN < 1000)
+      throw new Error('--n must be an integer ≥ 1000')
+    sizes.clustered = { ...sizes.clustered, n: opts.clusteredN }
+    sizes.slowPeer = { ...sizes.slowPeer, n: Math.min(sizes.slowPeer.n, opts.clusteredN) }
+  }
   const out: JobSpec[] = []
   for (const datasetId of ['sift-5k', 'clustered-768'] as const) {
     if (opts.datasets && !opts.datasets.includes(datasetId)) continue

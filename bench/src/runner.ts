@@ -19,6 +19,7 @@ export function runJob(
   job: JobSpec,
   onProgress: (label: string, done: number, total: number) => void,
   onRow: (row: BenchRow) => void,
+  timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<JobOutcome> {
   return new Promise((resolve) => {
     const child = fork(CHILD, [], {
@@ -34,7 +35,15 @@ export function runJob(
         onRow(msg.row)
       } else if (msg.type === 'error') error = msg.message
     })
+    // A hung child (a stuck connection, a livelock) must not hang the whole run.
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          error = `timed out after ${Math.round(timeoutMs / 1000)} s`
+          child.kill('SIGKILL')
+        }, timeoutMs)
+      : undefined
     child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer)
       if (code !== 0 && !error) error = `child exited with ${signal ?? `code ${code}`}`
       resolve(error ? { rows, error } : { rows })
     })
