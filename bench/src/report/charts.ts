@@ -13,7 +13,7 @@ export function renderCharts(rows: BenchRow[]): Record<string, string> {
         r.params.exact === true && !r.system.includes('flat') && !r.system.includes('scan')
           ? `${r.system} (exact)`
           : r.system
-      const s = bySystem.get(name) ?? { name, points: [] }
+      const s = bySystem.get(name) ?? { name, points: [], dashed: !r.system.startsWith('vectorkit-') }
       s.points.push({ x: r.recallAt10 ?? 0, y: r.qps! })
       bySystem.set(name, s)
     }

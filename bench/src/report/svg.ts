@@ -14,11 +14,19 @@ const PALETTE = [
   '#17becf',
   '#7f7f7f',
   '#bcbd22',
+  '#393b79',
+  '#e7969c',
+  '#637939',
+  '#ad494a',
+  '#6baed6',
+  '#fd8d3c',
 ]
 
 /** One named series of (x, y) points. */
 export interface Series {
   name: string
+  /** Drawn dashed (peers and baselines, so vectorkit's own curves stand out). */
+  dashed?: boolean
   points: { x: number; y: number }[]
 }
 
@@ -54,10 +62,10 @@ function fmtNum(v: number): string {
  * ```
  */
 export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[]): string {
-  const W = 820
+  const W = 900
   const H = 520
   const L = 80
-  const R = 240
+  const R = 300
   const T = 40
   const B = 60
   const pts = series.flatMap((s) => s.points).filter((p) => p.y > 0 && Number.isFinite(p.x))
@@ -92,8 +100,12 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
       )
     }
     for (const p of ps) out.push(`<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="4" fill="${c}"/>`)
-    out.push(`<rect x="${W - R + 16}" y="${T + i * 22}" width="12" height="12" fill="${c}"/>`)
-    out.push(`<text x="${W - R + 34}" y="${T + i * 22 + 11}">${esc(s.name)}</text>`)
+    const ly = T + i * 22 + 6
+    out.push(
+      `<line x1="${W - R + 12}" x2="${W - R + 36}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    )
+    out.push(`<circle cx="${W - R + 24}" cy="${ly}" r="4" fill="${c}"/>`)
+    out.push(`<text x="${W - R + 42}" y="${ly + 4}">${esc(s.name)}</text>`)
   })
   out.push('</svg>')
   return out.join('\n')
