@@ -41,6 +41,8 @@ export interface FsLayer {
   syncDir(dir: string): Promise<void>
 }
 
+const READ_STEP = 32 * 1024 * 1024
+
 /**
  * The real file system (`node:fs`).
  *
@@ -79,8 +81,22 @@ export const nodeFs: FsLayer = {
   unlink: (path) => fsp.unlink(path),
   readdir: (dir) => fsp.readdir(dir),
   readFile: async (path) => {
-    const buf = await fsp.readFile(path)
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+    // fs.readFile reads in 512 KiB steps; snapshots are hundreds of MB and opening must be
+    // fast, so read in large steps into one buffer of the file's size.
+    const handle = await fsp.open(path, 'r')
+    try {
+      const size = (await handle.stat()).size
+      const out = new Uint8Array(size)
+      let pos = 0
+      while (pos < size) {
+        const { bytesRead } = await handle.read(out, pos, Math.min(READ_STEP, size - pos), pos)
+        if (bytesRead === 0) break
+        pos += bytesRead
+      }
+      return pos === size ? out : out.subarray(0, pos)
+    } finally {
+      await handle.close()
+    }
   },
   mkdir: async (dir) => {
     await fsp.mkdir(dir, { recursive: true })
