@@ -85,6 +85,23 @@ const report = await migrate(source, target, {
   },
 })
 const c = report.collections[0]!
+// Which side disagrees? recall@10 of each backend's default search against the exact answer,
+// on 100 records' own vectors used as queries.
+const tcol = await target.collection('bench768')
+const recall = { source: 0, target: 0, worstSource: 1, worstTarget: 1 }
+const probes = 100
+for (let i = 0; i < probes; i++) {
+  const id = `v${String(Math.floor((i * rows) / probes)).padStart(7, '0')}`
+  const [rec] = await col.get([id])
+  const exact = new Set((await col.search(rec!.vector, { k: 10, exact: true })).map((h) => h.id))
+  const r = async (hits: { id: string }[]) => hits.filter((h) => exact.has(h.id)).length / exact.size
+  const rs = await r(await col.search(rec!.vector, { k: 10 }))
+  const rt = await r(await tcol.search(rec!.vector, { k: 10 }))
+  recall.source += rs / probes
+  recall.target += rt / probes
+  recall.worstSource = Math.min(recall.worstSource, rs)
+  recall.worstTarget = Math.min(recall.worstTarget, rt)
+}
 console.log(
   JSON.stringify(
     {
@@ -97,6 +114,7 @@ console.log(
       indexMs: report.indexMs,
       verification: c.verification,
       rssGrowthMb: (rssMax - rss0) / 1048576,
+      recallAt10VsExact: recall,
       ok: report.ok,
     },
     null,

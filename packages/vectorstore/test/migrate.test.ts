@@ -129,6 +129,25 @@ describe('migrate', () => {
     expect(again.collections[0]!.verification!.countsMatch).toBe(true)
   })
 
+  it('splits batches into parallel upserts and still re-copies at most one batch after a failure', async () => {
+    const source = await seeded(3000)
+    const [target, sw] = switchable(await MemoryStore.open())
+    const checkpoint = memoryCheckpoint()
+    sw.failUpsertAt = 4 // batch 1: parts 1–2 land; batch 2: part 3 lands, part 4 fails
+    const opts = { collections: ['docs'], batchSize: 1000, concurrency: 2, checkpoint }
+    await expect(migrate(source, target, opts)).rejects.toMatchObject({ code: 'CONNECTION' })
+    expect(sw.upsertCalls).toBe(4)
+    expect(sw.upsertedRecords).toBe(1500)
+    sw.failUpsertAt = undefined
+    const report = await migrate(source, target, { ...opts, resume: true })
+    expect(report.ok).toBe(true)
+    expect(report.collections[0]!.resumedAfter).toBe('r000999')
+    expect(1500 + report.rows - 3000).toBeLessThanOrEqual(1000)
+    await expect(migrate(source, target, { concurrency: 0 })).rejects.toThrow(
+      /concurrency must be an integer/,
+    )
+  })
+
   it('keeps the checkpoint in a file, and stops between batches when aborted', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vk-migrate-'))
     const file = join(dir, 'cp.json')

@@ -53,7 +53,7 @@ function say(out: Writable, text: string): void {
  *
  * @example
  * ```ts
- * const flags: MigrateFlags = { from: 'memory:./a', to: 'memory:./b', batchSize: 1000, checkpoint: 'cp.json', verify: true, samples: 20, minOverlap: 0 }
+ * const flags: MigrateFlags = { from: 'memory:./a', to: 'memory:./b', batchSize: 1000, concurrency: 2, checkpoint: 'cp.json', verify: true, samples: 20, minOverlap: 0 }
  * ```
  */
 export interface MigrateFlags {
@@ -61,6 +61,7 @@ export interface MigrateFlags {
   to: string
   collection?: string[]
   batchSize: number
+  concurrency: number
   checkpoint: string
   resume?: boolean
   merge?: boolean
@@ -77,7 +78,7 @@ export interface MigrateFlags {
  *
  * @example
  * ```ts
- * const code = await migrateCommand(io, { from: 'memory:./a', to: 'postgres://db/app', batchSize: 1000, checkpoint: 'cp.json', verify: true, samples: 20, minOverlap: 0 })
+ * const code = await migrateCommand(io, { from: 'memory:./a', to: 'postgres://db/app', batchSize: 1000, concurrency: 2, checkpoint: 'cp.json', verify: true, samples: 20, minOverlap: 0 })
  * ```
  */
 export async function migrateCommand(io: CliIo, f: MigrateFlags): Promise<number> {
@@ -89,6 +90,7 @@ export async function migrateCommand(io: CliIo, f: MigrateFlags): Promise<number
         migrate(source, target, {
           ...(f.collection?.length ? { collections: f.collection } : {}),
           batchSize: f.batchSize,
+          concurrency: f.concurrency,
           checkpoint: fileCheckpoint(f.checkpoint),
           resume: f.resume ?? false,
           ifExists: f.replace ? 'replace' : f.merge ? 'merge' : 'error',

@@ -10,6 +10,7 @@ import {
   validationError,
 } from '@vectorkit/core'
 import type { CheckpointStore, MigrationCheckpoint } from './checkpoint'
+import { bulkLoaderOf, trackedBatches, upsertSplit } from './copy-stream'
 import { type CollectionVerification, Sampler, type VerifyOptions, verifyCollection } from './verify'
 
 /**
@@ -72,6 +73,13 @@ export interface MigrateOptions {
    * exact (unindexed) until the build ends.
    */
   bulkLoad?: boolean
+  /**
+   * Upserts in flight at once: each batch is split into this many parts written in parallel
+   * (on PostgreSQL, over separate connections), and the checkpoint advances once every part
+   * of the batch is in, so a resumed run still re-copies at most one batch. 1–16, default 2.
+   * Bulk loads (see `bulkLoad`) write their batches one at a time.
+   */
+  concurrency?: number
   /** Stops between batches with an `ABORTED`-style `CLOSED` error; the checkpoint stays valid. */
   signal?: AbortSignal
 }
@@ -148,6 +156,9 @@ export async function migrate(
   const batchSize = options.batchSize ?? 1000
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatchSize)
     throw validationError(`batchSize must be an integer from 1 to ${LIMITS.maxBatchSize}, got ${batchSize}`)
+  const concurrency = options.concurrency ?? 2
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+    throw validationError(`concurrency must be an integer from 1 to 16, got ${concurrency}`)
   if (options.resume && !options.checkpoint)
     throw validationError('resume needs a checkpoint to resume from (options.checkpoint)')
   const ifExists = options.ifExists ?? 'error'
@@ -290,7 +301,8 @@ async function copyCollection(
   if (loader && options.bulkLoad !== false && info.spec.index.type === 'hnsw') {
     indexMs = (await loader(stream)).indexMs
   } else {
-    for await (const batch of stream) await to.upsert(batch)
+    const concurrency = options.concurrency ?? 2
+    for await (const batch of stream) await upsertSplit(to, batch, concurrency)
   }
   const copyMs = performance.now() - t0 - indexMs
   entry.done = true
@@ -321,53 +333,4 @@ async function maybeVerify(
 ): Promise<CollectionVerification | undefined> {
   if (options.verify === false) return undefined
   return verifyCollection(from, to, sampler, options.verify ?? {})
-}
-
-type BulkLoader = (batches: AsyncIterable<VectorRecord[]>) => Promise<{ indexMs: number }>
-
-/** The target's bulk-load path, when its backend has one (found by shape, not by import). */
-function bulkLoaderOf(col: Collection): BulkLoader | undefined {
-  const candidate = (col as { bulkLoad?: unknown }).bulkLoad
-  return typeof candidate === 'function' ? (batches) => candidate.call(col, batches) : undefined
-}
-
-/**
- * The source's batches from a cursor. The next batch is read while the consumer writes the
- * current one, which overlaps source and target latency; `afterBatch` runs when the consumer
- * asks for more, i.e. once the previous batch is written, so the checkpoint cursor is always
- * a prefix of what the target holds.
- */
-async function* trackedBatches(
-  from: Collection,
-  after: string | undefined,
-  options: MigrateOptions,
-  afterBatch: (batch: VectorRecord[]) => Promise<void>,
-): AsyncGenerator<VectorRecord[]> {
-  const it = from
-    .scan({ batchSize: options.batchSize ?? 1000, ...(after ? { after } : {}) })
-    [Symbol.asyncIterator]()
-  let next = it.next()
-  try {
-    for (;;) {
-      const step = await next
-      if (step.done) return
-      const batch = step.value
-      if (batch.length === 0) {
-        next = it.next()
-        continue
-      }
-      if (options.signal?.aborted)
-        throw new VectorStoreError('CLOSED', 'migration aborted; resume from the checkpoint', {
-          cause: options.signal.reason,
-        })
-      next = it.next()
-      yield batch
-      await afterBatch(batch)
-    }
-  } finally {
-    // On failure the prefetched batch is abandoned: the error that stopped us is the one to report.
-    next.catch(() => undefined)
-    // Leaves no dangling scan (and, on Postgres, no open cursor) when a batch fails.
-    await it.return?.(undefined)
-  }
 }
