@@ -169,6 +169,9 @@ describe('vectorkit CLI', () => {
     await seed(h)
     expect((await h.run(['frobnicate'])).code).toBe(EXIT.usage)
     expect((await h.run(['migrate', '--to', 'memory:b'])).code).toBe(EXIT.usage)
+    expect(
+      (await h.run(['migrate', '--from', 'memory:src', '--to', 'memory:b', '--concurrency', '17'])).code,
+    ).toBe(EXIT.usage)
     const bad = await h.run(['migrate', '--from', 'memory:src', '--to', 'memory:b', '--batch-size', '0'])
     expect(bad.code).toBe(EXIT.usage)
     expect(bad.err).toMatch(/expected an integer from 1 to 10000/)

@@ -64,6 +64,7 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .requiredOption('--to <store-url>', 'target store')
     .option('-c, --collection <name>', 'collection to copy (repeatable; default all)', collect)
     .option('--batch-size <n>', 'records per batch', intArg(1, 10_000), 1000)
+    .option('--concurrency <n>', 'parallel upserts per batch', intArg(1, 16), 2)
     .option(
       '--checkpoint <file>',
       'progress file, saved after every batch',
