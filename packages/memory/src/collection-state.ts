@@ -16,6 +16,12 @@ import type { RowFilter, VectorIndex } from './vector-index'
  * Plain-data image of one collection: typed arrays plus JSON-able values, nothing shared with
  * the live state. `importState` takes it back without re-inserting anything (the HNSW graph is
  * loaded, not rebuilt). Internal; the persistence layer encodes it.
+ *
+ * @example
+ * ```ts
+ * const snap = store.states.get('docs')!.exportState()
+ * fresh.states.get('docs')!.importState(snap)
+ * ```
  */
 export interface CollectionSnapshot {
   /** Rows in use: every per-row array below has this length (vectors: rows × dimensions). */
@@ -44,6 +50,12 @@ export interface RowHit {
  * it through `MemoryStore`'s single apply path.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const state = new CollectionState('docs', spec, createIndex(spec, 'docs', { seed: 1, forceJs: false }))
+ * state.applyUpsert(validateRecords(records, spec))
+ * ```
  */
 export class CollectionState {
   readonly table = new RecordTable()

@@ -8,6 +8,13 @@ import { exactSearch, type IndexSearch, type VectorIndex } from './vector-index'
  * row. Deleted rows are reused by the next insert.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const index = new FlatIndex(column)
+ * index.reserve(1)
+ * const row = index.insert(vector)
+ * ```
  */
 export class FlatIndex implements VectorIndex {
   readonly type = 'flat'

@@ -5,6 +5,14 @@ import { compareIds } from '@vectorkit/core'
  * entry, no allocation after warm-up.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const h = new MinHeap()
+ * h.push(7, 0.5)
+ * h.push(3, 0.1)
+ * h.topRow() // 3
+ * ```
  */
 export class MinHeap {
   dist: Float64Array
@@ -61,7 +69,17 @@ export class MinHeap {
   }
 }
 
-/** A max-heap (largest distance on top), used as a bounded "best ef so far" list. */
+/**
+ * A max-heap (largest distance on top), used as a bounded "best ef so far" list.
+ *
+ * @example
+ * ```ts
+ * const h = new MaxHeap()
+ * h.push(7, 0.5)
+ * h.push(3, 0.1)
+ * h.topDist() // 0.5
+ * ```
+ */
 export class MaxHeap {
   dist: Float64Array
   rows: Uint32Array
@@ -139,6 +157,14 @@ function siftDown(
  * are deterministic: a max-heap of the current worst on top.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const top = new TopK(2, ids)
+ * top.push(4, 0.3)
+ * top.push(9, 0.1)
+ * top.sorted() // [{ row: 9, dist: 0.1 }, { row: 4, dist: 0.3 }]
+ * ```
  */
 export class TopK {
   readonly dist: Float64Array

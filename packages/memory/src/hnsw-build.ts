@@ -13,6 +13,14 @@ const MAX_LEVEL = 30
  * clusters), and reverse links shrunk by the same heuristic when a list overflows.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const level = builder.randomLevel()
+ * const row = graph.allocRow(level)
+ * scorer.prepare(vector, 2 * graph.m + 1)
+ * builder.link(row, level)
+ * ```
  */
 export class HnswBuilder {
   private readonly mL: number
@@ -152,7 +160,14 @@ export class HnswBuilder {
   }
 }
 
-/** Insertion sort of parallel arrays by distance (lists are short: at most 2m + 1). */
+/**
+ * Insertion sort of parallel arrays by distance (lists are short: at most 2m + 1).
+ *
+ * @example
+ * ```ts
+ * sortByDistance(rows, dist, n) // rows[0] is now the closest
+ * ```
+ */
 export function sortByDistance(rows: Uint32Array, dist: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
     const d = dist[i]!

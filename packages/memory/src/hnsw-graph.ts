@@ -3,7 +3,15 @@ export const FREE = 0
 export const LIVE = 1
 export const TOMBSTONE = 2
 
-/** Plain-data form of a graph: typed arrays plus a little JSON (for persistence). */
+/**
+ * Plain-data form of a graph: typed arrays plus a little JSON (for persistence).
+ *
+ * @example
+ * ```ts
+ * const copy = new HnswGraph(16)
+ * copy.importState(graph.exportState())
+ * ```
+ */
 export interface HnswGraphState {
   json: {
     m: number
@@ -32,6 +40,14 @@ export interface HnswGraphState {
  * but never return it) until a repair reconnects its neighbours and frees the row.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const g = new HnswGraph(16)
+ * const row = g.allocRow(0)
+ * const lists = g.lists(0)
+ * const off = g.offset(row, 0) // lists[off] = neighbour count
+ * ```
  */
 export class HnswGraph {
   readonly m: number

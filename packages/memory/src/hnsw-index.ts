@@ -18,7 +18,14 @@ export const EXACT_SELECTIVITY = 0.05
  */
 export const GRAPH_MIN_ROWS = 256
 
-/** Snapshot of an HNSW index without its vectors (internal; for persistence). */
+/**
+ * Snapshot of an HNSW index without its vectors (internal; for persistence).
+ *
+ * @example
+ * ```ts
+ * const state: HnswIndexState = index.exportState()
+ * ```
+ */
 export interface HnswIndexState {
   graph: HnswGraphState
   rngState: number
@@ -38,6 +45,14 @@ export interface HnswIndexState {
  *   completes the answer, so a search returns `k` hits whenever `k` records match.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const index = new HnswIndex(resolved.index, column, 42)
+ * index.reserve(1)
+ * index.insert(vector)
+ * index.maintain()
+ * ```
  */
 export class HnswIndex implements VectorIndex {
   readonly type = 'hnsw'

@@ -13,6 +13,11 @@ import type { Scorer } from './vector-column'
  * Cost: one pass over all lists plus, per affected node, a few dozen pair distances.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const freed = repairGraph(graph, builder, scorer) // tombstones are gone, their rows reusable
+ * ```
  */
 export function repairGraph(graph: HnswGraph, builder: HnswBuilder, scorer: Scorer): number {
   const g = graph

@@ -9,6 +9,12 @@ import type { RowFilter } from './vector-index'
  * or insert allocates nothing once the buffers have grown to size.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * searcher.greedy(scorer, entry, entryDist, graph.maxLevel, 0)
+ * searcher.searchLayer(scorer, searcher.ep, searcher.epDist, 64, 0, undefined)
+ * ```
  */
 export class HnswSearcher {
   readonly candidates = new MinHeap(64)

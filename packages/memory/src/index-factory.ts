@@ -7,7 +7,14 @@ import { SlabRowStore } from './slab-row-store'
 import { VectorColumn } from './vector-column'
 import type { VectorIndex } from './vector-index'
 
-/** Store-wide settings every index is built with. @internal */
+/**
+ * Store-wide settings every index is built with. @internal
+ *
+ * @example
+ * ```ts
+ * createIndex(spec, 'docs', { seed: 42, forceJs: false })
+ * ```
+ */
 export interface IndexFactoryOptions {
   /** Store seed; each collection derives its own from it and its name. */
   seed: number
@@ -19,7 +26,14 @@ export interface IndexFactoryOptions {
   pool?: HeapPool
 }
 
-/** FNV-1a of the name mixed into the store seed, so collections get distinct, stable streams. */
+/**
+ * FNV-1a of the name mixed into the store seed, so collections get distinct, stable streams.
+ *
+ * @example
+ * ```ts
+ * collectionSeed(42, 'docs') // a stable u32
+ * ```
+ */
 export function collectionSeed(storeSeed: number, name: string): number {
   let h = 0x811c9dc5 ^ storeSeed
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193)
@@ -38,6 +52,11 @@ function fallbackPool(): HeapPool {
  * Builds the index a resolved spec asks for.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const index = createIndex(resolveSpec({ dimensions: 3, metric: 'l2', index: { type: 'hnsw' } }), 'docs', { seed: 1, forceJs: false })
+ * ```
  */
 export function createIndex(
   spec: ResolvedCollectionSpec,

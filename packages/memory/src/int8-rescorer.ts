@@ -1,7 +1,14 @@
 import type { Calibration } from './quantizer'
 import type { Scorer } from './vector-column'
 
-/** What {@link Int8Rescorer} reads from its quantized column. */
+/**
+ * What {@link Int8Rescorer} reads from its quantized column.
+ *
+ * @example
+ * ```ts
+ * new Int8Rescorer({ dim, mode: 2, calibration, i8: () => heap.i8, rowPtr: (r) => slab.ptr(r), rowNorm: () => 0 })
+ * ```
+ */
 export interface Int8Rows {
   readonly dim: number
   /** 0 = l2, 1 = dot, 2 = cosine. */
@@ -21,6 +28,13 @@ export interface Int8Rows {
  * vectors still orders its final hits well.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * rescorer.prepare(query, 40)
+ * rescorer.ids.set(candidates)
+ * rescorer.gather(candidates.length)
+ * ```
  */
 export class Int8Rescorer implements Scorer {
   ids = new Uint32Array(64)

@@ -18,7 +18,14 @@ import {
 } from '@vectorkit/core'
 import type { CollectionState } from './collection-state'
 
-/** What a collection handle needs from its store (kept narrow so the store stays the only writer). */
+/**
+ * What a collection handle needs from its store (kept narrow so the store stays the only writer).
+ *
+ * @example
+ * ```ts
+ * new MemoryCollection(host, state) // host: the store's private write path and clock
+ * ```
+ */
 export interface CollectionHost {
   /** The live state of `name`, or throws `CLOSED` / `NOT_FOUND` (also when `state` was dropped). */
   live(state: CollectionState): CollectionState

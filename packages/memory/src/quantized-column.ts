@@ -24,6 +24,12 @@ const PAIR_SLOTS = 64
  * calibration, and vectors read back are the dequantized approximations.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const col = new QuantizedColumn('cosine', 768, floatColumn, sharedHeapPool(), false)
+ * col.afterBatch(rows, state) // calibrates once 1,024 rows are live
+ * ```
  */
 export class QuantizedColumn implements Column {
   ids: Uint32Array = new Uint32Array(0)

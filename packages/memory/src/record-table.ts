@@ -8,6 +8,13 @@ import { compareIds, type Metadata } from '@vectorkit/core'
  * copy, and nobody can change a stored record behind the store's back.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const t = new RecordTable()
+ * t.set(0, 'a', { lang: 'en' }, 0)
+ * t.rowOf.get('a') // 0
+ * ```
  */
 export class RecordTable {
   /** Id of each row; `undefined` for a free or deleted row. */

@@ -3,6 +3,12 @@
  * same writes build the same graph. Its whole state is one u32, easy to persist.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const r = new Rng(42)
+ * r.next() // in (0, 1]
+ * ```
  */
 export class Rng {
   constructor(public state: number) {

@@ -9,6 +9,14 @@
  * `ensureCapacity` (any of which may move memory), so re-read them after those.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * store.prepare(query, 2)
+ * store.ids[store.idsOffset] = 0
+ * store.ids[store.idsOffset + 1] = 5
+ * store.gatherDot(2) // store.out[store.outOffset + j] = dot(query, row ids[j])
+ * ```
  */
 export interface RowStore {
   readonly dim: number
@@ -48,6 +56,12 @@ export interface RowStore {
  * not wanted and as the reference the kernel-backed store is tested against.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const rows = new JsRowStore(4)
+ * rows.write(0, Float32Array.of(1, 2, 3, 4))
+ * ```
  */
 export class JsRowStore implements RowStore {
   readonly simd = false

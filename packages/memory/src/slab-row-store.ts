@@ -8,6 +8,12 @@ import type { RowStore } from './row-store'
  * bounds-checking loop in JS.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const rows = new SlabRowStore(768, sharedHeapPool())
+ * rows.ensureCapacity(1000)
+ * ```
  */
 export class SlabRowStore implements RowStore {
   readonly dim: number

@@ -1,6 +1,13 @@
 import { validationError } from '@vectorkit/core'
 
-/** What the sweeper needs from the store. */
+/**
+ * What the sweeper needs from the store.
+ *
+ * @example
+ * ```ts
+ * new TtlSweeper({ purgeExpired: async () => 0 }, 60_000)
+ * ```
+ */
 export interface Purger {
   purgeExpired(): Promise<number>
 }
@@ -15,6 +22,13 @@ export interface Purger {
  * reported by `health()`; the next purge retries.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const sweeper = new TtlSweeper(store, 60_000)
+ * sweeper.schedule() // purge soon
+ * sweeper.stop()
+ * ```
  */
 export class TtlSweeper {
   lastError: unknown

@@ -7,6 +7,14 @@ import type { RowStore } from './row-store'
  * The views are valid until the next `prepare` (nothing else in a search allocates).
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * scorer.prepare(query, 32)
+ * scorer.ids[scorer.idsOffset] = 7
+ * scorer.gather(1)
+ * const d = scorer.out[scorer.outOffset]
+ * ```
  */
 export interface Scorer {
   prepare(query: Float32Array, maxIds: number): void
@@ -24,6 +32,14 @@ export interface Scorer {
  * {@link VectorColumn} keeps float32; `QuantizedColumn` keeps int8 (and float32 for rerank).
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * column.ensureCapacity(1)
+ * column.write(0, Float32Array.of(1, 2, 3))
+ * column.prepare(Float32Array.of(1, 2, 3), 1)
+ * column.scan(1) // column.out[column.outOffset] is the ranking distance of row 0
+ * ```
  */
 export interface Column extends Scorer {
   readonly capacity: number
@@ -53,7 +69,14 @@ export interface Column extends Scorer {
   release(): void
 }
 
-/** Float32 vectors as exported: unpadded rows as bytes, plus `1 / ‖x‖` per row for cosine. */
+/**
+ * Float32 vectors as exported: unpadded rows as bytes, plus `1 / ‖x‖` per row for cosine.
+ *
+ * @example
+ * ```ts
+ * const state: FloatColumnState = column.exportState(rows)
+ * ```
+ */
 export interface FloatColumnState {
   kind: 'f32'
   vectors: Uint8Array
@@ -63,6 +86,11 @@ export interface FloatColumnState {
 /**
  * Int8 vectors as exported: the float part while floats are kept (rerank, or before
  * calibration), and the calibrated int8 part once calibrated.
+ *
+ * @example
+ * ```ts
+ * const state = quantized.exportState(rows) // { kind: 'int8', float: null, int8: { rows, rowNorm, offset, step } }
+ * ```
  */
 export interface QuantizedColumnState {
   kind: 'int8'
@@ -88,6 +116,13 @@ export type ColumnState = FloatColumnState | QuantizedColumnState
  * row instead of normalising the stored copy.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const col = new VectorColumn('cosine', new JsRowStore(3))
+ * col.ensureCapacity(1)
+ * col.write(0, Float32Array.of(1, 0, 0))
+ * ```
  */
 export class VectorColumn implements Column {
   readonly rerankScorer = undefined

@@ -9,6 +9,11 @@ export type RowFilter = ((row: number) => boolean) | undefined
  * What an index needs to know about one search.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * index.search(q, { k: 10, accept: undefined, selectivity: 1, efSearch: 64, exact: false }, top)
+ * ```
  */
 export interface IndexSearch {
   k: number
@@ -28,6 +33,13 @@ export interface IndexSearch {
  * so a batch is all-or-nothing and visible at once.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * const row = index.insert(vector)
+ * index.search(query, { k: 5, accept: undefined, selectivity: 1, efSearch: undefined, exact: false }, top)
+ * index.remove(row)
+ * ```
  */
 export interface VectorIndex {
   readonly type: 'flat' | 'hnsw'
@@ -70,6 +82,11 @@ export interface VectorIndex {
  * scan ranks on int8 distances and the best `max(4k, 40)` are re-scored exactly.
  *
  * @internal
+ *
+ * @example
+ * ```ts
+ * exactSearch(column, live, rows, query, (row) => table.metadata[row]?.lang === 'en', top)
+ * ```
  */
 export function exactSearch(
   column: Column,
@@ -125,7 +142,14 @@ function flush(column: Scorer, count: number, push: (row: number, d: number) => 
   for (let j = 0; j < count; j++) push(column.ids[column.idsOffset + j]!, column.out[column.outOffset + j]!)
 }
 
-/** Re-scores `count` candidate rows with exact distances and offers them to `top`. */
+/**
+ * Re-scores `count` candidate rows with exact distances and offers them to `top`.
+ *
+ * @example
+ * ```ts
+ * rescore(floatColumn, query, candidates, count, top)
+ * ```
+ */
 export function rescore(
   scorer: Scorer,
   query: Float32Array,
