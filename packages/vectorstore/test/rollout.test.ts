@@ -86,6 +86,34 @@ describe('rollout store', () => {
     )
   })
 
+  it('drops an outbox that outgrows its bound and keeps reads on the primary until resynced', async () => {
+    const { primary, secondary, sw } = await pair()
+    const store = createRolloutStore({
+      primary,
+      secondary,
+      readPercent: 100,
+      maxOutboxRecords: 15,
+      retryMs: 60_000,
+    })
+    const docs = await store.createCollection('docs', spec)
+    sw.down = true
+    await docs.upsert(makeRecords(10, 6))
+    expect(store.outboxState()).toMatchObject({ pending: 1, pendingRecords: 10, overflowed: false })
+    await docs.upsert(makeRecords(10, 6, 3, 'x'))
+    expect(store.outboxState()).toMatchObject({ pending: 0, pendingRecords: 0, overflowed: true })
+    const h = await store.health()
+    expect(h.status).toBe('degraded')
+    expect(h.checks.find((c) => c.name === 'rollout:outbox')?.message).toMatch(/overflowed.*resynchronise/)
+    sw.down = false
+    expect(await store.drain()).toBe(false)
+    expect(store.route()).toBe('primary')
+    await docs.upsert(makeRecords(1, 6, 4, 'y')) // not mirrored while the secondary is known stale
+    expect(await (await secondary.collection('docs')).count()).toBe(0)
+    store.markResynced()
+    expect(store.route()).toBe('secondary')
+    expect((await store.health()).status).toBe('healthy')
+  })
+
   it('drains by itself on a timer once the secondary returns', async () => {
     const { primary, secondary, sw } = await pair()
     const store = createRolloutStore({ primary, secondary, retryMs: 5 })

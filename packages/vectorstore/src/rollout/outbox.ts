@@ -31,6 +31,11 @@ export interface OutboxState {
   lastError: string | undefined
   /** Writes applied to the secondary since the store was created. */
   applied: number
+  /**
+   * True once more than `maxOutboxRecords` records were waiting: the queue was dropped, the
+   * secondary misses writes and must be resynchronised (then `markResynced()`).
+   */
+  overflowed: boolean
 }
 
 function weight(e: OutboxEntry): number {
@@ -73,14 +78,41 @@ export class ReplayOutbox {
   private applied = 0
   private lastError: string | undefined
   private draining: Promise<boolean> | undefined
+  private overflow = false
 
-  constructor(private readonly secondary: () => Promise<VectorStore>) {}
+  constructor(
+    private readonly secondary: () => Promise<VectorStore>,
+    private readonly maxRecords = 100_000,
+  ) {}
 
   get size(): number {
     return this.entries.length
   }
 
+  /** True when the secondary may lack writes: some are queued, or the queue overflowed. */
+  get behind(): boolean {
+    return this.entries.length > 0 || this.overflow
+  }
+
+  get overflowed(): boolean {
+    return this.overflow
+  }
+
+  /** Forgets an overflow once the secondary was resynchronised by other means. */
+  reset(): void {
+    this.overflow = false
+  }
+
   push(entry: OutboxEntry, error?: unknown): void {
+    if (this.overflow) return
+    if (this.records + weight(entry) > this.maxRecords) {
+      // Holding every write of a long outage would exhaust memory; past the bound the queue is
+      // useless anyway (a resync is cheaper than replaying it), so drop it and say so.
+      this.overflow = true
+      this.entries.length = 0
+      this.records = 0
+      return
+    }
     this.entries.push(entry)
     this.records += weight(entry)
     if (error !== undefined) this.lastError = error instanceof Error ? error.message : String(error)
@@ -92,6 +124,7 @@ export class ReplayOutbox {
       pendingRecords: this.records,
       lastError: this.lastError,
       applied: this.applied,
+      overflowed: this.overflow,
     }
   }
 
@@ -104,6 +137,7 @@ export class ReplayOutbox {
   }
 
   private async run(): Promise<boolean> {
+    if (this.overflow) return false
     while (this.entries.length > 0) {
       const entry = this.entries[0]!
       try {

@@ -42,6 +42,12 @@ export interface RolloutOptions {
   shadowRecorder?: ShadowRecorder
   /** First retry delay of a stalled outbox, doubled up to `maxRetryMs`. Default 1,000 ms. */
   retryMs?: number
+  /**
+   * Most records waiting in the outbox. Past it the outbox is dropped, `health()` says the
+   * secondary must be resynchronised, and reads stay on the primary until `markResynced()`.
+   * Default 100,000.
+   */
+  maxOutboxRecords?: number
   /** Longest retry delay. Default 30,000 ms. */
   maxRetryMs?: number
   /** Close both stores when this store closes. Default false (the caller opened them). */
@@ -118,7 +124,7 @@ export class RolloutStore implements VectorStore {
     this.capabilities = andCaps(this.primary.capabilities, this.secondary.capabilities)
     this.setReadPercent(options.readPercent ?? 0)
     this.retryDelay = options.retryMs ?? 1000
-    this.outbox = new ReplayOutbox(async () => this.secondary)
+    this.outbox = new ReplayOutbox(async () => this.secondary, options.maxOutboxRecords ?? 100_000)
   }
 
   /** Share of reads (0–100) served by the secondary. */
@@ -135,7 +141,7 @@ export class RolloutStore implements VectorStore {
 
   /** Where the current read goes. The secondary only serves when it has every write. */
   route(): 'primary' | 'secondary' {
-    if (this.percent <= 0 || this.outbox.size > 0) return 'primary'
+    if (this.percent <= 0 || this.outbox.behind) return 'primary'
     if (this.percent >= 100) return 'secondary'
     const key = this.options.callerKey ? this.options.callerKey() : currentCallerKey()
     const bucket =
@@ -145,7 +151,15 @@ export class RolloutStore implements VectorStore {
 
   /** True while the secondary has every write the primary has. */
   get inSync(): boolean {
-    return this.outbox.size === 0
+    return !this.outbox.behind
+  }
+
+  /**
+   * Declares the secondary resynchronised after an outbox overflow (for example after
+   * `vectorkit migrate --from <primary> --to <secondary> --replace`): mirroring and routing resume.
+   */
+  markResynced(): void {
+    this.outbox.reset()
   }
 
   /** Outbox size and last error. */
@@ -176,6 +190,7 @@ export class RolloutStore implements VectorStore {
 
   /** Queues a secondary write behind any waiting ones, then tries to apply the queue. */
   async mirror(entry: OutboxEntry): Promise<void> {
+    if (this.outbox.overflowed) return
     const behind = this.outbox.size > 0
     this.outbox.push(entry)
     // While the secondary is known to be down, writes must not each wait for it to fail again:
@@ -249,9 +264,10 @@ export class RolloutStore implements VectorStore {
     const o = this.outbox.state()
     const outbox: HealthCheck = {
       name: 'rollout:outbox',
-      status: o.pending > 0 ? 'degraded' : 'healthy',
-      message:
-        o.pending > 0
+      status: o.pending > 0 || o.overflowed ? 'degraded' : 'healthy',
+      message: o.overflowed
+        ? 'the outbox overflowed: the secondary misses writes; resynchronise it (vectorkit migrate --replace), then call markResynced()'
+        : o.pending > 0
           ? `${o.pending} writes (${o.pendingRecords} records) wait for the secondary; last error: ${o.lastError ?? 'none'}`
           : 'the secondary has every write',
       details: { ...o, readPercent: this.percent, shadow: this.shadow },
