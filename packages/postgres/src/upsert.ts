@@ -1,4 +1,4 @@
-import type { ValidRecord } from '@vectorkit/core'
+import { isVectorStoreError, type ValidRecord } from '@vectorkit/core'
 import { type RawBuilder, sql } from 'kysely'
 import { toSql } from 'pgvector/kysely'
 import { encodeBinaryCopy } from './binary-copy'
@@ -30,8 +30,13 @@ function onConflict(): RawBuilder<unknown> {
 }
 
 /**
- * Upserts through binary `COPY` into a temporary table (dropped at commit) followed by one
- * `INSERT … SELECT … ON CONFLICT DO UPDATE`. Runs inside the caller's transaction.
+ * Upserts through binary `COPY`, inside the caller's transaction.
+ *
+ * When none of the ids exist yet (checked through the primary key, ~1 ms for 1,000 ids), the
+ * batch is copied straight into the collection table under a savepoint: the cost of a bare
+ * `COPY`. Otherwise — or when a concurrent writer inserted one of the ids in the meantime
+ * (`23505`, caught at the savepoint) — it is copied into a temporary table (dropped at commit)
+ * and merged with one `INSERT … SELECT … ON CONFLICT DO UPDATE`.
  *
  * @example
  * ```ts
@@ -47,6 +52,21 @@ export async function upsertViaCopy(
 ): Promise<void> {
   if (!s.copyIn) throw new Error('upsertViaCopy needs a raw pg connection')
   const data = encodeBinaryCopy(records)
+  // The binary stream carries float4 vectors; halfvec columns take them through a cast.
+  if (storage === 'vector' && (await noneExist(s, schema, table, records))) {
+    await s.query(sql`savepoint vectorkit_copy`)
+    try {
+      const direct = compile(
+        sql`copy ${sql.id(schema, table)} (id, embedding, metadata, expires_at) from stdin (format binary)`,
+      )
+      await s.copyIn(direct.sql, data)
+      await s.query(sql`release savepoint vectorkit_copy`)
+      return
+    } catch (err) {
+      if (!isVectorStoreError(err, 'CONFLICT')) throw err
+      await s.query(sql`rollback to savepoint vectorkit_copy`)
+    }
+  }
   await s.query(
     sql`create temp table if not exists ${sql.id(STAGE)} (
       id text collate "C", embedding vector, metadata jsonb, expires_at timestamptz
@@ -62,6 +82,19 @@ export async function upsertViaCopy(
       select id, ${emb}, metadata, expires_at from ${sql.id(STAGE)}
       ${onConflict()}`,
   )
+}
+
+async function noneExist(
+  s: Session,
+  schema: string,
+  table: string,
+  records: readonly ValidRecord[],
+): Promise<boolean> {
+  const ids = records.map((r) => r.id)
+  const { rows } = await s.query<{ hit: boolean }>(
+    sql`select exists (select 1 from ${sql.id(schema, table)} where id = any(${ids}::text[])) as hit`,
+  )
+  return rows[0]?.hit === false
 }
 
 /**

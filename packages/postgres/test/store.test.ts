@@ -119,6 +119,56 @@ describe('connection options and pool ownership', () => {
   })
 })
 
+describe('upsert paths', () => {
+  it('racing upserts of the same new ids both land (direct COPY falls back to the merge path on 23505)', async () => {
+    requireRealPostgres(db)
+    const schema = db.newSchema('vkrace')
+    const a = await PostgresStore.connect({ connectionString: db.url, schema, purgeIntervalMs: 0 })
+    const b = await PostgresStore.connect({ connectionString: db.url, schema, purgeIntervalMs: 0 })
+    try {
+      const ca = await a.createCollection('race', { dimensions: 3, metric: 'l2' })
+      const cb = await b.collection('race')
+      for (let round = 0; round < 5; round++) {
+        const ids = Array.from({ length: 200 }, (_, i) => `r${round}-${i}`)
+        await Promise.all([
+          ca.upsert(ids.map((id) => ({ id, vector: [1, 0, 0], metadata: { by: 'a' } }))),
+          cb.upsert(ids.map((id) => ({ id, vector: [0, 1, 0], metadata: { by: 'b' } }))),
+        ])
+        expect(await ca.count()).toBe(200 * (round + 1))
+        // Each record is wholly one writer's: vector and metadata never mix.
+        const got = await ca.get(ids)
+        for (const r of got) expect(r.metadata?.by === 'a' ? r.vector[0] : r.vector[1]).toBe(1)
+      }
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+
+  it('updates through COPY keep created_at and replace vector, metadata and expiry', async () => {
+    const store = await PostgresStore.connect(storeOptions(db, db.newSchema('vkupd')))
+    try {
+      const c = await store.createCollection('u', { dimensions: 2, metric: 'dot' })
+      await c.upsert([
+        { id: 'x', vector: [1, 2], metadata: { v: 1 }, expiresAt: new Date(Date.now() + 60_000) },
+      ])
+      await c.upsert([
+        { id: 'x', vector: [3, 4] },
+        { id: 'y', vector: [5, 6], metadata: { v: 2 } },
+        { id: 'y', vector: [7, 8], metadata: { v: 3 } },
+      ])
+      const [x, y] = await c.get(['x', 'y'])
+      expect(Array.from(x!.vector)).toEqual([3, 4])
+      expect(x!.metadata).toBeUndefined()
+      expect(x!.expiresAt).toBeUndefined()
+      expect(Array.from(y!.vector)).toEqual([7, 8])
+      expect(y!.metadata).toEqual({ v: 3 })
+    } finally {
+      await store.close()
+    }
+  })
+})
+
 describe('migrations', () => {
   it('concurrent starts on a fresh schema apply each migration exactly once', async () => {
     requireRealPostgres(db)

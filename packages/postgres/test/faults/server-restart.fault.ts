@@ -34,6 +34,9 @@ afterAll(async () => {
   await cluster?.destroy()
 })
 
+/** Messages of failures that were not CONNECTION, shown when an assertion on codes fails. */
+const unexpected: string[] = []
+
 /** Runs one operation; returns 'ok' or the error code (anything that is not a VectorStoreError is a bug). */
 async function attempt(fn: () => Promise<unknown>): Promise<string> {
   try {
@@ -41,6 +44,8 @@ async function attempt(fn: () => Promise<unknown>): Promise<string> {
     return 'ok'
   } catch (err) {
     if (!isVectorStoreError(err)) throw err
+    if (err.code !== 'CONNECTION')
+      unexpected.push(`${err.code}: ${err.message} (cause: ${String(err.cause)})`)
     return err.code
   }
 }
@@ -138,7 +143,10 @@ describe('PostgreSQL faults on a throwaway cluster', () => {
       ...new Set(failures),
     ])
     expect(failures.length).toBeGreaterThan(0)
-    expect([...new Set(failures)].every((code) => code === 'CONNECTION')).toBe(true)
+    expect(
+      [...new Set(failures)].every((code) => code === 'CONNECTION'),
+      unexpected.join('\n'),
+    ).toBe(true)
     await expectRecovered()
   })
 
@@ -159,7 +167,10 @@ describe('PostgreSQL faults on a throwaway cluster', () => {
       ...new Set(failures),
     ])
     expect(failures.length).toBeGreaterThan(0)
-    expect([...new Set(failures)].every((code) => code === 'CONNECTION')).toBe(true)
+    expect(
+      [...new Set(failures)].every((code) => code === 'CONNECTION'),
+      unexpected.join('\n'),
+    ).toBe(true)
     await expectRecovered()
   })
 
