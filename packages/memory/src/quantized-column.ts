@@ -246,8 +246,7 @@ export class QuantizedColumn implements Column {
     this.nextSlot = (slot + 1) % PAIR_SLOTS
     if (this.slotRow[slot]! >= 0) this.dropSlot(slot)
     const slab = this.slab!
-    this.cal!.dequantize(slab.heap.i8, slab.ptr(row), this.qf)
-    this.loadQuery(this.qf, this.pairPtr + slot * slab.rowBytes, this.p)
+    this.loadRowQuery(slab.ptr(row), this.pairPtr + slot * slab.rowBytes, this.p)
     this.slotConst[slot * 3] = this.p.scale
     this.slotConst[slot * 3 + 1] = this.p.bias
     this.slotConst[slot * 3 + 2] = this.p.norm
@@ -360,6 +359,34 @@ export class QuantizedColumn implements Column {
     const i8 = this.slab!.heap.i8
     for (let i = 0; i < this.dim; i++) i8[ptr + i] = Math.round((cal.step[i]! * x[i]!) / scale)
     into.scale = scale
+    into.bias = bias
+    into.norm = norm
+  }
+
+  /**
+   * {@link QuantizedColumn.loadQuery} of a stored row's dequantized vector x̂ = a ∘ r + b, in
+   * one pass over the int8 row (u = a ∘ x̂ kept in `qf`) instead of dequantize-then-load.
+   */
+  private loadRowQuery(src: number, ptr: number, into: { scale: number; bias: number; norm: number }): void {
+    const { step, offset } = this.cal!
+    const i8 = this.slab!.heap.i8
+    const u = this.qf
+    let max = 0
+    let bias = 0
+    let norm = 0
+    for (let i = 0; i < this.dim; i++) {
+      const a = step[i]!
+      const x = a * i8[src + i]! + offset[i]!
+      const v = a * x
+      u[i] = v
+      if (v > max) max = v
+      else if (-v > max) max = -v
+      bias += offset[i]! * x
+      norm += x * x
+    }
+    const inv = max === 0 ? 1 : 127 / max
+    for (let i = 0; i < this.dim; i++) i8[ptr + i] = Math.round(u[i]! * inv)
+    into.scale = max === 0 ? 1 : max / 127
     into.bias = bias
     into.norm = norm
   }
