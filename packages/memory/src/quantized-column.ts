@@ -1,4 +1,5 @@
 import type { Metric } from '@vectorkit/core'
+import { PAIR_SLOTS, PairQueryCache } from './int8-pair-cache'
 import { Int8Rescorer } from './int8-rescorer'
 import { type HeapBlock, type HeapPool, VectorSlab } from './kernels/index'
 import { Calibration } from './quantizer'
@@ -6,8 +7,6 @@ import type { Column, ColumnState, QuantizedColumnState, Scorer, VectorColumn } 
 
 /** Rows a collection collects in float32 before it calibrates and switches to int8. */
 export const CALIBRATION_ROWS = 1024
-/** Stored rows kept prepared as int8 queries for pair distances (graph building without floats). */
-const PAIR_SLOTS = 64
 
 /**
  * int8 scalar quantization with per-dimension calibration.
@@ -46,20 +45,14 @@ export class QuantizedColumn implements Column {
   private pairPtr = 0
   private idsPtr = 0
   private outPtr = 0
-  /** Pair-query cache: slot + 1 per row (0 = not cached), and per slot its row and constants. */
-  private slotOf = new Int32Array(0)
-  private readonly slotRow = new Int32Array(PAIR_SLOTS).fill(-1)
-  private readonly slotConst = new Float64Array(PAIR_SLOTS * 3)
-  private nextSlot = 0
+  private readonly pairs: PairQueryCache
   private rescorer: Int8Rescorer | undefined
-  private lastA = -1
   /** Why the last calibration attempt could not allocate its int8 rows (reported in stats). */
   private calibrationError: unknown
   private readonly mode: 0 | 1 | 2
   private readonly qf: Float32Array
   private readonly qi: Int8Array
   private readonly q: { scale: number; bias: number; norm: number } = { scale: 1, bias: 0, norm: 0 }
-  private readonly p: { scale: number; bias: number; norm: number } = { scale: 1, bias: 0, norm: 0 }
 
   constructor(
     readonly metric: Metric,
@@ -71,6 +64,7 @@ export class QuantizedColumn implements Column {
     this.float = float
     this.mode = metric === 'l2' ? 0 : metric === 'dot' ? 1 : 2
     this.qf = new Float32Array(dim)
+    this.pairs = new PairQueryCache(dim)
     this.qi = new Int8Array(dim)
   }
 
@@ -116,11 +110,7 @@ export class QuantizedColumn implements Column {
     this.float?.ensureCapacity(rows)
     if (this.slab === undefined) return
     this.slab.ensureCapacity(rows)
-    if (this.slotOf.length < this.slab.capacity) {
-      const next = new Int32Array(this.slab.capacity)
-      next.set(this.slotOf)
-      this.slotOf = next
-    }
+    this.pairs.grow(this.slab.capacity)
     if (this.mode === 0 && this.rowNorm.length < this.slab.capacity) {
       const next = new Float32Array(this.slab.capacity)
       next.set(this.rowNorm)
@@ -131,8 +121,7 @@ export class QuantizedColumn implements Column {
   write(row: number, vector: Float32Array): void {
     this.float?.write(row, vector)
     if (this.cal === undefined) return
-    const slot = row < this.slotOf.length ? this.slotOf[row]! - 1 : -1
-    if (slot >= 0) this.dropSlot(slot)
+    this.pairs.invalidate(row)
     this.ensureCapacity(row + 1)
     const x = this.normalized(vector, this.qf)
     const n = this.cal.quantize(x, this.qi)
@@ -223,42 +212,11 @@ export class QuantizedColumn implements Column {
     if (this.float !== undefined) return this.float.pairDistance(a, b)
     const slab = this.slab!
     this.ensureBlock()
-    let slot = this.slotOf[b]! - 1
-    let other = a
-    if (slot < 0) {
-      slot = this.slotOf[a]! - 1
-      other = b
-    }
-    if (slot < 0) {
-      // The side that repeats (same `a` as last call: a list being shrunk) is worth caching.
-      const key = a === this.lastA ? a : b
-      slot = this.fillSlot(key)
-      other = key === a ? b : a
-    }
-    this.lastA = a
+    const slot = this.pairs.pick(a, b, slab, this.cal!, this.pairPtr)
+    const other = this.pairs.other
     const raw = slab.kernels.dotI8(this.pairPtr + slot * slab.rowBytes, slab.ptr(other), slab.paddedDim)
-    const c = this.slotConst
+    const c = this.pairs.consts
     return this.rank(c[slot * 3]! * raw + c[slot * 3 + 1]!, other, c[slot * 3 + 2]!)
-  }
-
-  private fillSlot(row: number): number {
-    const slot = this.nextSlot
-    this.nextSlot = (slot + 1) % PAIR_SLOTS
-    if (this.slotRow[slot]! >= 0) this.dropSlot(slot)
-    const slab = this.slab!
-    this.loadRowQuery(slab.ptr(row), this.pairPtr + slot * slab.rowBytes, this.p)
-    this.slotConst[slot * 3] = this.p.scale
-    this.slotConst[slot * 3 + 1] = this.p.bias
-    this.slotConst[slot * 3 + 2] = this.p.norm
-    this.slotRow[slot] = row
-    this.slotOf[row] = slot + 1
-    return slot
-  }
-
-  private dropSlot(slot: number): void {
-    const row = this.slotRow[slot]!
-    if (row >= 0 && row < this.slotOf.length) this.slotOf[row] = 0
-    this.slotRow[slot] = -1
   }
 
   toPublic(d: number): number {
@@ -363,34 +321,6 @@ export class QuantizedColumn implements Column {
     into.norm = norm
   }
 
-  /**
-   * {@link QuantizedColumn.loadQuery} of a stored row's dequantized vector x̂ = a ∘ r + b, in
-   * one pass over the int8 row (u = a ∘ x̂ kept in `qf`) instead of dequantize-then-load.
-   */
-  private loadRowQuery(src: number, ptr: number, into: { scale: number; bias: number; norm: number }): void {
-    const { step, offset } = this.cal!
-    const i8 = this.slab!.heap.i8
-    const u = this.qf
-    let max = 0
-    let bias = 0
-    let norm = 0
-    for (let i = 0; i < this.dim; i++) {
-      const a = step[i]!
-      const x = a * i8[src + i]! + offset[i]!
-      const v = a * x
-      u[i] = v
-      if (v > max) max = v
-      else if (-v > max) max = -v
-      bias += offset[i]! * x
-      norm += x * x
-    }
-    const inv = max === 0 ? 1 : 127 / max
-    for (let i = 0; i < this.dim; i++) i8[ptr + i] = Math.round(u[i]! * inv)
-    into.scale = max === 0 ? 1 : max / 127
-    into.bias = bias
-    into.norm = norm
-  }
-
   /** Query and pair-query rows of our own (the heap's query scratch holds the float query) plus ids/out. */
   private reserve(maxIds: number): void {
     this.ensureBlock()
@@ -415,7 +345,7 @@ export class QuantizedColumn implements Column {
     this.block = block
     this.qPtr = block.ptr
     this.pairPtr = block.ptr + slab.rowBytes
-    for (let i = 0; i < PAIR_SLOTS; i++) this.dropSlot(i)
+    this.pairs.clear()
     // Padding lanes must be zero; loadQuery only writes the first `dim` bytes.
     slab.heap.i8.fill(0, block.ptr, block.ptr + bytes)
   }
