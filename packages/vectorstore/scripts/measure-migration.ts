@@ -3,7 +3,7 @@
 // the index build time, and the verification (counts, overlap@10 on sample searches).
 //
 //   node --conditions=source --import tsx packages/vectorstore/scripts/measure-migration.ts \
-//     --url postgres://… [--rows 100000] [--dim 768] [--batch 2000] [--profile speed|flat]
+//     --url postgres://… [--rows 100000] [--dim 768] [--batch 2000] [--profile speed|flat] [--concurrency 2]
 import { parseArgs } from 'node:util'
 import { MemoryStore } from '@vectorkit/memory'
 import { createVectorStore, type IndexSpec, migrate } from '../src/index'
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     dim: { type: 'string', default: '768' },
     batch: { type: 'string', default: '2000' },
     profile: { type: 'string', default: 'speed' },
+    concurrency: { type: 'string', default: '2' },
   },
 })
 const url = values.url ?? process.env.VECTORKIT_TEST_DATABASE_URL
@@ -77,6 +78,7 @@ const rss0 = process.memoryUsage().rss
 let rssMax = rss0
 const report = await migrate(source, target, {
   batchSize: batch,
+  concurrency: Number(values.concurrency),
   verify: { samples: 100, k: 10 },
   onProgress: (p) => {
     rssMax = Math.max(rssMax, process.memoryUsage().rss)
@@ -109,6 +111,7 @@ console.log(
       dim,
       index,
       batch,
+      concurrency: Number(values.concurrency),
       copyMs: report.copyMs,
       rowsPerSec: report.rowsPerSec,
       indexMs: report.indexMs,

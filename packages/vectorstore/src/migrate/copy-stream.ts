@@ -93,3 +93,28 @@ export async function upsertSplit(to: Collection, batch: VectorRecord[], concurr
   const failed = results.find((r) => r.status === 'rejected')
   if (failed) throw failed.reason
 }
+
+/**
+ * Writes every batch of `stream` with {@link upsertSplit} and yields nothing: handed to a
+ * bulk loader, the writes happen after it dropped the index and before it builds it, in
+ * parallel instead of one batch at a time.
+ *
+ * @example
+ * ```ts
+ * await pgDocs.bulkLoad(writeAll(batches, pgDocs, 2)) // loads in parallel, builds the index once
+ * ```
+ */
+export function writeAll(
+  stream: AsyncIterable<VectorRecord[]>,
+  to: Collection,
+  concurrency: number,
+): AsyncIterable<VectorRecord[]> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: async (): Promise<IteratorResult<VectorRecord[]>> => {
+        for await (const batch of stream) await upsertSplit(to, batch, concurrency)
+        return { done: true, value: undefined }
+      },
+    }),
+  }
+}

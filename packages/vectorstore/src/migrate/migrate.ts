@@ -10,7 +10,7 @@ import {
   validationError,
 } from '@vectorkit/core'
 import type { CheckpointStore, MigrationCheckpoint } from './checkpoint'
-import { bulkLoaderOf, trackedBatches, upsertSplit } from './copy-stream'
+import { bulkLoaderOf, trackedBatches, upsertSplit, writeAll } from './copy-stream'
 import { type CollectionVerification, Sampler, type VerifyOptions, verifyCollection } from './verify'
 
 /**
@@ -77,7 +77,6 @@ export interface MigrateOptions {
    * Upserts in flight at once: each batch is split into this many parts written in parallel
    * (on PostgreSQL, over separate connections), and the checkpoint advances once every part
    * of the batch is in, so a resumed run still re-copies at most one batch. 1–16, default 2.
-   * Bulk loads (see `bulkLoad`) write their batches one at a time.
    */
   concurrency?: number
   /** Stops between batches with an `ABORTED`-style `CLOSED` error; the checkpoint stays valid. */
@@ -298,10 +297,12 @@ async function copyCollection(
   const stream = trackedBatches(from, entry.after, options, afterBatch)
   let indexMs = 0
   const loader = bulkLoaderOf(to)
+  const concurrency = options.concurrency ?? 2
   if (loader && options.bulkLoad !== false && info.spec.index.type === 'hnsw') {
-    indexMs = (await loader(stream)).indexMs
+    // bulkLoad drops the index, writes the batches it is given one by one, then builds the
+    // index. To write in parallel, the batches are written here, between those two steps.
+    indexMs = (await loader(concurrency > 1 ? writeAll(stream, to, concurrency) : stream)).indexMs
   } else {
-    const concurrency = options.concurrency ?? 2
     for await (const batch of stream) await upsertSplit(to, batch, concurrency)
   }
   const copyMs = performance.now() - t0 - indexMs
