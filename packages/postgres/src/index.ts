@@ -2,9 +2,10 @@ export { encodeBinaryCopy } from './binary-copy'
 export { type BulkLoadOptions, type BulkLoadResult, hnswBuildMemoryMb } from './bulk-load'
 export { channelFor } from './change-notifier'
 export {
-  EMBEDDING_STORAGE_MODE,
   type EmbeddingStorage,
+  embeddingStorageMode,
   MAX_HALFVEC_INDEX_DIMENSIONS,
+  MAX_PLAIN_EMBEDDING_BYTES,
   MAX_VECTOR_INDEX_DIMENSIONS,
   storageFor,
 } from './collection-ddl'

@@ -31,6 +31,20 @@ async function tableColumns(table: string): Promise<Record<string, string>> {
   }
 }
 
+async function embeddingStorage(table: string): Promise<string> {
+  const c = await db.admin()
+  try {
+    const r = await c.query<{ s: string }>(
+      `select a.attstorage as s from pg_attribute a join pg_class cl on cl.oid = a.attrelid
+       where cl.relname = $1 and a.attname = 'embedding'`,
+      [table],
+    )
+    return r.rows[0]!.s
+  } finally {
+    await c.end()
+  }
+}
+
 async function indexDefs(table: string): Promise<string[]> {
   const c = await db.admin()
   try {
@@ -60,6 +74,8 @@ describe('schema', () => {
       created_at: 'timestamp with time zone',
       updated_at: 'timestamp with time zone',
     })
+    // PLAIN: the vector stays in the heap row (parallel HNSW builds, no TOAST lookups).
+    expect(await embeddingStorage(c.table)).toBe('p')
     const defs = (await indexDefs(c.table)).join('\n')
     expect(defs).toContain('USING gin (metadata jsonb_path_ops)')
     expect(defs).toContain('(expires_at) WHERE (expires_at IS NOT NULL)')
@@ -95,6 +111,7 @@ describe('schema', () => {
     expect((await store.listCollections()).some((x) => x.name === 'toobig')).toBe(false)
     const flat = await store.createCollection('bigflat', { dimensions: 4001, metric: 'l2' })
     expect((await tableColumns(flat.table)).embedding).toBe('vector(4001)')
+    expect(await embeddingStorage(flat.table)).toBe('m')
     const w = randomVector(prng(4), 4001)
     await flat.upsert([{ id: 'f', vector: w }])
     const [back] = await flat.get(['f'])
