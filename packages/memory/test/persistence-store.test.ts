@@ -155,6 +155,35 @@ describe('MemoryStore persistence: generations, lock, close', () => {
     await b.close()
   })
 
+  it.each([
+    ['before calibration', 300],
+    ['after calibration', 1500],
+  ])('keeps int8-quantized HNSW collections exactly (%s)', async (_label, n) => {
+    const path = dirs.make()
+    const s = await MemoryStore.open({ path })
+    const c = await s.createCollection('q', {
+      dimensions: 16,
+      metric: 'cosine',
+      index: { type: 'hnsw', m: 8, quantization: 'int8' },
+    })
+    await c.upsert(records(n, 16, 5))
+    await c.delete(['r7'])
+    const queries = records(5, 16, 6, 'q')
+    const hits = await Promise.all(queries.map((q) => c.search(q.vector, { k: 10 })))
+    const stats = await c.stats()
+    const before = await dump(c)
+    await s.close()
+    const again = await MemoryStore.open({ path })
+    const c2 = await again.collection('q')
+    expect(await dump(c2)).toEqual(before)
+    expect(await Promise.all(queries.map((q) => c2.search(q.vector, { k: 10 })))).toEqual(hits)
+    // Byte counts may differ (arrays are re-allocated to fit); everything else must not.
+    const facts = (d: Record<string, unknown> | undefined) =>
+      Object.fromEntries(Object.entries(d ?? {}).filter(([k]) => !/bytes/i.test(k)))
+    expect(facts((await c2.stats()).details)).toEqual(facts(stats.details))
+    await again.close()
+  })
+
   it('rejects bad options with VALIDATION before touching the disk', async () => {
     await expect(MemoryStore.open({ path: '' })).rejects.toMatchObject({ code: 'VALIDATION' })
     await expect(MemoryStore.open({ path: dirs.make(), fsync: 'sometimes' as never })).rejects.toMatchObject({
