@@ -239,3 +239,20 @@ describe('createVectorStore({ backend: "rollout" })', () => {
     ).rejects.toThrow(/VECTORKIT_ROLLOUT_READ_PERCENT must be a number from 0 to 100/)
   })
 })
+
+describe('rollout writes under concurrency', () => {
+  it('mirrors every one of many concurrent writes, in a consistent final state', async () => {
+    const { primary, secondary } = await pair()
+    const store = createRolloutStore({ primary, secondary })
+    const docs = await store.createCollection('docs', spec)
+    const recs = makeRecords(200, 6)
+    await Promise.all(recs.map((r) => docs.upsert([r])))
+    await Promise.all(recs.slice(0, 50).map((r) => docs.delete([r.id])))
+    expect(store.outboxState().pending).toBe(0)
+    expect(await (await secondary.collection('docs')).count()).toBe(150)
+    const ids = recs.map((r) => r.id)
+    expect(await (await secondary.collection('docs')).get(ids)).toEqual(
+      await (await primary.collection('docs')).get(ids),
+    )
+  })
+})

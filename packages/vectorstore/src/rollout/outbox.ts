@@ -129,11 +129,15 @@ export class ReplayOutbox {
   }
 
   /** Replays waiting writes in order; resolves true when the outbox is empty. One drain at a time. */
-  drain(): Promise<boolean> {
-    this.draining ??= this.run().finally(() => {
-      this.draining = undefined
-    })
-    return this.draining
+  async drain(): Promise<boolean> {
+    for (;;) {
+      this.draining ??= this.run().finally(() => {
+        this.draining = undefined
+      })
+      if (!(await this.draining)) return false
+      // A write queued while a finishing run was settling would otherwise wait for the next one.
+      if (this.entries.length === 0) return !this.overflow
+    }
   }
 
   private async run(): Promise<boolean> {
