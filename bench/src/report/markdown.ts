@@ -50,7 +50,7 @@ const fms = (v: number | null | undefined): string =>
   v === null || v === undefined ? '–' : v < 0.1 ? v.toFixed(4) : v < 10 ? v.toFixed(3) : v.toFixed(1)
 
 function paramText(p: Record<string, unknown>): string {
-  const skip = new Set(['m', 'efConstruction'])
+  const skip = new Set(['m', 'efConstruction', 'pairedRatios'])
   return Object.entries(p)
     .filter(([k]) => !skip.has(k))
     .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v)}`)
