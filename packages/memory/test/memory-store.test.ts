@@ -113,3 +113,38 @@ describe('MemoryStore lifecycle', () => {
     expect(isVectorStoreError(err, 'CLOSED')).toBe(true)
   })
 })
+
+describe('CollectionStats', () => {
+  it('reports index type and parameters, live count, tombstones and bytes', async () => {
+    const store = await MemoryStore.open({ hnswMinRows: 0 })
+    const c = await store.createCollection('st', {
+      dimensions: 8,
+      metric: 'l2',
+      index: { type: 'hnsw', profile: 'quality', m: 8 },
+    })
+    await c.upsert(Array.from({ length: 20 }, (_, i) => ({ id: `r${i}`, vector: new Array(8).fill(i) })))
+    await c.delete(['r1', 'r2'])
+    const stats = await c.stats()
+    expect(stats).toMatchObject({
+      name: 'st',
+      dimensions: 8,
+      metric: 'l2',
+      count: 18,
+      tombstones: 2,
+      index: {
+        type: 'hnsw',
+        profile: 'quality',
+        m: 8,
+        efConstruction: 100,
+        efSearch: 200,
+        quantization: 'none',
+      },
+      details: { linked: true, simd: expect.any(Boolean) },
+    })
+    // Vectors (20 rows of 8 float32) plus graph plus ids: at least the raw vectors.
+    expect(stats.bytes).toBeGreaterThan(20 * 8 * 4)
+    const flat = await store.createCollection('fl', { dimensions: 3, metric: 'cosine' })
+    expect(await flat.stats()).toMatchObject({ count: 0, tombstones: 0, index: { type: 'flat' } })
+    await store.close()
+  })
+})
