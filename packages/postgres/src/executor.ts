@@ -1,5 +1,5 @@
 import { VectorStoreError } from '@vectorkit/core'
-import { CompiledQuery, type Kysely, type RawBuilder } from 'kysely'
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely'
 import { copyFromBuffer } from './copy-in'
 import { isConnectionPoisoned, mapPgError } from './error-mapping'
 import type { PgPoolClientLike, PgPoolLike } from './options'
@@ -48,6 +48,19 @@ function settingsStatement(settings: Record<string, string>): Statement | undefi
     return `set_config($${parameters.length - 1}, $${parameters.length}, true)`
   })
   return { sql: `select ${calls.join(', ')}`, parameters }
+}
+
+/**
+ * `begin; select set_config(…, true), …` as one simple-protocol message: one round trip instead of
+ * two on every search. Simple queries cannot carry parameters, so names and values are written as
+ * escaped literals; both come from vectorkit's code (setting names, validated integers, enums),
+ * never from request data.
+ */
+export function beginWithSettings(settings: Record<string, string>): Statement {
+  const names = Object.keys(settings)
+  if (names.length === 0) return { sql: 'begin', parameters: [] }
+  const calls = names.map((n) => sql`set_config(${sql.lit(n)}, ${sql.lit(settings[n]!)}, true)`)
+  return { sql: compile(sql`begin; select ${sql.join(calls)}`).sql, parameters: [] }
 }
 
 type Listener = (err: Error) => void
@@ -117,10 +130,8 @@ export class PoolExecutor implements Executor {
     fn: (s: Session) => Promise<T>,
   ): Promise<T> {
     return this.session(operation, async (s) => {
-      await s.query({ sql: 'begin', parameters: [] })
+      await s.query(beginWithSettings(settings))
       try {
-        const st = settingsStatement(settings)
-        if (st) await s.query(st)
         const out = await fn(s)
         await s.query({ sql: 'commit', parameters: [] })
         return out

@@ -59,9 +59,10 @@ export function exactSearchSql(
 }
 
 /**
- * Approximate top-k through the HNSW index. The inner query orders by the bare distance
- * expression (the only shape pgvector's index can serve); the outer one restores the
- * distance-then-id order, which `hnsw.iterative_scan = relaxed_order` may have loosened.
+ * Approximate top-k through the HNSW index. The inner query orders by the distance alone (the
+ * only shape pgvector's index can serve; the alias resolves to the same expression, so the query
+ * vector is sent once); the outer one restores the distance-then-id order, which
+ * `hnsw.iterative_scan = relaxed_order` may have loosened.
  */
 export function hnswSearchSql(
   schema: string,
@@ -75,7 +76,7 @@ export function hnswSearchSql(
       select ${columns(dist, options.includeVectors)}
       from ${sql.id(schema, table)}
       where ${searchWhere(options)}
-      order by ${dist}
+      order by distance
       limit ${options.k}
     ) as candidates
     order by distance, id`

@@ -1,5 +1,6 @@
 import { parseFilter } from '@vectorkit/core'
 import { describe, expect, it } from 'vitest'
+import { beginWithSettings } from '../src/executor'
 import { classifyPgError, filterToSql, isConnectionPoisoned, mapPgError, tableNameFor } from '../src/index'
 import { compile } from '../src/sql-compiler'
 
@@ -97,5 +98,16 @@ describe('filter translation', () => {
   it('$in: [] is false and {} is true, without touching the table', () => {
     expect(compile(filterToSql(parseFilter({ k: { $in: [] } }))).sql).toBe('false')
     expect(compile(filterToSql(parseFilter({}))).sql).toBe('true')
+  })
+})
+
+describe('transaction settings', () => {
+  it('BEGIN and set_config(…, true) go out as one message with escaped literals', () => {
+    expect(beginWithSettings({})).toEqual({ sql: 'begin', parameters: [] })
+    const st = beginWithSettings({ 'hnsw.ef_search': '100', odd: "a'b" })
+    expect(st.sql).toBe(
+      "begin; select set_config('hnsw.ef_search', '100', true), set_config('odd', 'a''b', true)",
+    )
+    expect(st.parameters).toEqual([])
   })
 })
