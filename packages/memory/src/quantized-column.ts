@@ -1,4 +1,4 @@
-import type { Metric } from '@vectorkit/core'
+import { type Metric, VectorStoreError } from '@vectorkit/core'
 import { PAIR_SLOTS, PairQueryCache } from './int8-pair-cache'
 import { Int8Rescorer } from './int8-rescorer'
 import { type HeapBlock, type HeapPool, VectorSlab } from './kernels/index'
@@ -342,6 +342,15 @@ export class QuantizedColumn implements Column {
     if (this.block !== undefined) this.pool.free(this.block)
     const bytes = (1 + PAIR_SLOTS) * slab.rowBytes
     const block = this.pool.alloc(bytes, heap, 'int8 query')
+    if (block.heap !== heap) {
+      // The kernels address one memory: the query rows must sit in the rows' heap.
+      this.pool.free(block)
+      this.block = undefined
+      throw new VectorStoreError(
+        'RESOURCE_EXHAUSTED',
+        `no room for ${bytes} bytes of int8 query rows in the WebAssembly heap holding this collection (4 GiB limit per heap)`,
+      )
+    }
     this.block = block
     this.qPtr = block.ptr
     this.pairPtr = block.ptr + slab.rowBytes
