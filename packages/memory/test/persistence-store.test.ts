@@ -1,4 +1,5 @@
-import { readdirSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { isVectorStoreError } from '@vectorkit/core'
@@ -91,6 +92,25 @@ describe('MemoryStore persistence: generations, lock, close', () => {
     await a.close()
     const b = await MemoryStore.open({ path })
     await b.close()
+  })
+
+  it('a lock held by another live process is CONFLICT naming it; a dead holder is taken over', async () => {
+    const path = dirs.make()
+    await (await MemoryStore.open({ path })).close()
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' })
+    try {
+      const holder = { pid: other.pid, host: hostname(), startedAt: '2030-01-01T00:00:00.000Z' }
+      writeFileSync(join(path, 'LOCK'), JSON.stringify(holder))
+      const err = await MemoryStore.open({ path }).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'CONFLICT', details: { holder } })
+      expect((err as Error).message).toContain(`pid ${other.pid} on host ${hostname()} since 2030-01-01`)
+    } finally {
+      other.kill('SIGKILL')
+      await new Promise((r) => other.once('exit', r))
+    }
+    const s = await MemoryStore.open({ path })
+    expect(JSON.parse(readFileSync(join(path, 'LOCK'), 'utf8')).pid).toBe(process.pid)
+    await s.close()
   })
 
   it('close() waits for in-flight writes, is idempotent, and later use is CLOSED', async () => {
