@@ -11,12 +11,11 @@ import { Command, Option } from 'commander'
 import type { JobSpec } from './child/job'
 import { REPO_ROOT } from './datasets/index'
 import { planJobs, SUITES, type SuiteName } from './plan'
-import { Progress } from './progress'
 import { renderCharts } from './report/charts'
 import { renderMarkdown, renderReport } from './report/markdown'
 import { checkTargets, targetsTable } from './report/targets'
 import { type BenchRow, newResult } from './results'
-import { runJob } from './runner'
+import { Progress, runJob } from './runner'
 
 const program = new Command()
   .name('pnpm bench')

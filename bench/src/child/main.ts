@@ -8,8 +8,10 @@ import { sampleCpu, stealPercent } from '../results'
 import { DidNotFinish, SystemUnavailable } from '../systems/types'
 import { versionsFor } from '../versions'
 import { INDEX_SYSTEMS, runIndexSystem } from './index-systems'
+import { runIngestJob } from './ingest-job'
 import { type ChildMessage, type JobSpec, rowBase } from './job'
-import { runJobBySuite } from './suite-jobs'
+import { runOpenBuild, runOpenMeasure } from './open-job'
+import { runPostgresJob } from './postgres-job'
 
 const send = (msg: ChildMessage): Promise<void> =>
   new Promise((resolve) => {
@@ -48,7 +50,11 @@ async function run(job: JobSpec): Promise<void> {
   try {
     if (job.system === 'prepare') await prepareDataset(job.dataset, job.k, progress)
     else if (INDEX_SYSTEMS[job.system]) await runIndexSystem(job, emit, progress)
-    else await runJobBySuite(job, emit, progress, extraVersions)
+    else if (job.system === 'postgres') await runPostgresJob(job, emit, progress, extraVersions)
+    else if (job.system === 'ingest') await runIngestJob(job, emit, progress, extraVersions)
+    else if (job.system === 'open-build') await runOpenBuild(job, progress, {})
+    else if (job.system === 'open') await runOpenMeasure(job, emit, progress)
+    else throw new Error(`unknown job ${job.system}`)
   } catch (err) {
     if (err instanceof SystemUnavailable || err instanceof DidNotFinish) {
       for (const suite of job.suites) note(suite, err.message)
