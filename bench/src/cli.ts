@@ -147,7 +147,8 @@ writeFileSync(
 if (opts.json) writeFileSync(resolve(opts.json), `${JSON.stringify(result, null, 2)}\n`)
 
 console.log(renderMarkdown(result))
-console.log(`### targets\n\n${targetsTable(checkTargets(result.runs))}\n`)
+const checks = checkTargets(result.runs)
+if (checks.length) console.log(`### targets\n\n${targetsTable(checks)}\n`)
 console.log(
   `wrote ${relative(process.cwd(), join(outDir, `${stamp}.json`))}, .md and ${Object.keys(charts).length} charts in ${((Date.now() - started) / 1000).toFixed(0)} s`,
 )
