@@ -5,7 +5,6 @@ export * from '@vectorkit/core'
 export type { MonitoredStore, MonitorOptions, ShadowSnapshot } from '@vectorkit/monitor'
 export type { CliIo } from './cli/commands'
 export { EXIT } from './cli/exit-codes'
-export { runCli } from './cli/run-cli'
 export { BACKENDS, type BackendName, type StoreSource, type VectorStoreConfig } from './config'
 export { createVectorStore, monitorOf, rolloutOf } from './create-vector-store'
 export {

@@ -1,7 +1,8 @@
 import { PassThrough, Readable } from 'node:stream'
 import type { VectorStore } from '@vectorkit/core'
 import { MemoryStore } from '@vectorkit/memory'
-import { type CliIo, runCli } from '../../src/index'
+import { runCli } from '../../src/cli/run-cli'
+import type { CliIo } from '../../src/index'
 
 /** Runs the CLI in-process over named memory stores (`memory:a` → the same store every time). */
 export class CliHarness {
