@@ -28,6 +28,7 @@ describe('built @vectorkit/vectorstore', () => {
       english: ['a', 'c'],
       unknownBackend: 'backend "nope" is not a backend; valid backends: memory, postgres, rollout',
       pgLoaded: false,
+      cliLoaded: false,
     })
   })
 
