@@ -1,5 +1,6 @@
 import type { BenchResult, BenchRow } from '../results'
 import { type CurvePoint, qpsAtRecall } from '../stats'
+import { claimsTable } from './claims'
 import { checkTargets, targetsTable } from './targets'
 
 /** Which peer curve a system is compared with "at equal recall". */
@@ -170,6 +171,9 @@ export function renderReport(result: BenchResult, charts: string[]): string {
     'Single client, one query at a time. QPS = queries / wall time of the loop. Recall@10 against exact',
     'ground truth. "vs peer at equal recall" = our QPS / the peer\'s QPS interpolated on its',
     '(recall, log QPS) curve at our recall (memory → hnswlib-node, Postgres → raw pgvector query).',
+    '',
+    "## The reference design's claims beside this run\n",
+    claimsTable(result.runs),
     '',
     '## Targets\n',
     targetsTable(checkTargets(result.runs)),
