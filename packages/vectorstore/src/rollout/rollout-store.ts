@@ -179,7 +179,7 @@ export class RolloutStore implements VectorStore {
       this.retryDelay = this.options.retryMs ?? 1000
       if (this.retryTimer) clearTimeout(this.retryTimer)
       this.retryTimer = undefined
-    } else this.scheduleRetry()
+    } else if (!this.outbox.overflowed) this.scheduleRetry()
     return done
   }
 
