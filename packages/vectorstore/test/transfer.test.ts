@@ -73,13 +73,14 @@ describe('export and import', () => {
       '{"vectorkit":"ndjson","version":1}',
       '{"collection":"b","spec":{"dimensions":2,"metric":"l2"}}',
       '{"id":"ok","vector":[1,0]}',
+      '',
       '{"id":"nan","vector":[1,"x"]}',
       '{"end":"b","records":2}',
     ].join('\n')
     const dst2 = await MemoryStore.open()
     const err = await importStore(dst2, Readable.from([bad])).catch((e) => e)
     expect(err.code).toBe('VALIDATION')
-    expect(err.message).toMatch(/^line 4: /)
+    expect(err.message).toMatch(/^line 5: /)
     // The failing batch wrote nothing.
     expect(await (await dst2.collection('b')).count()).toBe(0)
   })

@@ -133,7 +133,7 @@ export async function importStore(
   const report: TransferReport = { collections: [], records: 0 }
   let current: { col: Collection; name: string; records: number } | undefined
   let batch: VectorRecord[] = []
-  let batchFirstLine = 0
+  let batchLines: number[] = []
   let lineNo = 0
   let sawFormat = false
 
@@ -142,11 +142,12 @@ export async function importStore(
     try {
       await current.col.upsert(batch)
     } catch (err) {
-      throw withLine(err, batchFirstLine)
+      throw withLine(err, batchLines)
     }
     current.records += batch.length
     report.records += batch.length
     batch = []
+    batchLines = []
     options.onProgress?.({ collection: current.name, records: current.records })
   }
 
@@ -170,7 +171,7 @@ export async function importStore(
     } else if (line.kind === 'record') {
       if (!current)
         throw new VectorStoreError('CORRUPT_DATA', `line ${lineNo}: a record outside any collection`)
-      if (batch.length === 0) batchFirstLine = lineNo
+      batchLines.push(lineNo)
       batch.push(line.record)
       if (batch.length >= batchSize) await flush()
     } else {
@@ -218,10 +219,10 @@ async function openForImport(
   return store.createCollection(name, spec, { ifNotExists: true })
 }
 
-function withLine(err: unknown, firstLine: number): unknown {
+function withLine(err: unknown, lines: readonly number[]): unknown {
   if (!isVectorStoreError(err)) return err
   const m = /^records\[(\d+)\]/.exec(String(err.details?.path ?? ''))
-  const line = m ? firstLine + Number(m[1]) : undefined
+  const line = m ? lines[Number(m[1])] : undefined
   if (line === undefined) return err
   return new VectorStoreError(err.code, `line ${line}: ${err.message}`, {
     cause: err,
