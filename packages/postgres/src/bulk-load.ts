@@ -20,7 +20,14 @@ export interface BulkLoadOptions {
   parallelWorkers?: number
 }
 
-/** What {@link PostgresCollection.bulkLoad} did. */
+/**
+ * What {@link PostgresCollection.bulkLoad} did.
+ *
+ * @example
+ * ```ts
+ * const { rows, indexMs, maintenanceWorkMemMb } = await docs.bulkLoad(batches)
+ * ```
+ */
 export interface BulkLoadResult {
   /** Records received (before last-wins de-duplication inside each batch). */
   rows: number
@@ -34,6 +41,11 @@ export interface BulkLoadResult {
  * Memory an HNSW build wants to keep the whole graph in `maintenance_work_mem` (pgvector switches
  * to a much slower on-disk build when it runs out): the vector, the neighbour lists of layer 0
  * (2·m) and of upper layers, and per-element overhead, with 30% headroom.
+ *
+ * @example
+ * ```ts
+ * hnswBuildMemoryMb(100_000, 768, 16, false) // ≈ 440 (MB)
+ * ```
  */
 export function hnswBuildMemoryMb(rows: number, dimensions: number, m: number, halfvec: boolean): number {
   const vectorBytes = dimensions * (halfvec ? 2 : 4) + 8
@@ -41,6 +53,15 @@ export function hnswBuildMemoryMb(rows: number, dimensions: number, m: number, h
   return Math.ceil((rows * perElement * 1.3) / (1024 * 1024))
 }
 
+/**
+ * The implementation of {@link PostgresCollection.bulkLoad}: drop the HNSW index, upsert every
+ * batch, build the index once with sized memory and parallel workers.
+ *
+ * @example
+ * ```ts
+ * await bulkLoad(ctx, entry, spec, (r) => collection.upsert(r), batches, { parallelWorkers: 4 })
+ * ```
+ */
 export async function bulkLoad<M extends Metadata>(
   ctx: StoreContext,
   entry: CollectionEntry,

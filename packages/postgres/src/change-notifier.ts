@@ -29,6 +29,13 @@ type Listener = (event: ChangeEvent) => void
  * Holds one dedicated session connection running `LISTEN` and fans notifications out to
  * subscribers. If the connection drops it reconnects with backoff and then reports a `write` for
  * every collection, because notifications sent while it was away are lost.
+ *
+ * @example
+ * ```ts
+ * const n = new ChangeNotifier(url, channelFor('vectorkit'), 10_000, listNames)
+ * await n.start()
+ * const off = n.subscribe((e) => cache.bump(e.collection))
+ * ```
  */
 export class ChangeNotifier {
   private client: pg.Client | undefined

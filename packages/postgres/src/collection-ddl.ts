@@ -2,12 +2,19 @@ import { type Metric, type ResolvedCollectionSpec, VectorStoreError } from '@vec
 import { type RawBuilder, sql } from 'kysely'
 import { indexNamesFor } from './table-names'
 
-/** Largest dimension count pgvector's HNSW index accepts for `vector` columns. */
+/** Largest dimension count pgvector's HNSW index accepts for `vector` columns (`MAX_VECTOR_INDEX_DIMENSIONS === 2000`). */
 export const MAX_VECTOR_INDEX_DIMENSIONS = 2000
 /** Largest dimension count pgvector's HNSW index accepts for `halfvec` columns. */
 export const MAX_HALFVEC_INDEX_DIMENSIONS = 4000
 
-/** Column type of the embedding: `vector`, or `halfvec` for indexed collections of 2,001–4,000 dimensions. */
+/**
+ * Column type of the embedding: `vector`, or `halfvec` for indexed collections of 2,001–4,000 dimensions.
+ *
+ * @example
+ * ```ts
+ * const storage: EmbeddingStorage = storageFor(spec)
+ * ```
+ */
 export type EmbeddingStorage = 'vector' | 'halfvec'
 
 /**
@@ -39,12 +46,14 @@ const OPCLASS: Record<EmbeddingStorage, Record<Metric, string>> = {
   halfvec: { cosine: 'halfvec_cosine_ops', dot: 'halfvec_ip_ops', l2: 'halfvec_l2_ops' },
 }
 
-/** The distance operator of a metric (`<=>`, `<#>`, `<->`), matching core's distance convention. */
-export function distanceOperator(metric: Metric): RawBuilder<unknown> {
-  return sql.raw(metric === 'cosine' ? '<=>' : metric === 'dot' ? '<#>' : '<->')
-}
-
-/** `vector(768)` / `halfvec(3072)`: the typmod is a validated integer, emitted as a literal. */
+/**
+ * `vector(768)` / `halfvec(3072)`: the typmod is a validated integer, emitted as a literal.
+ *
+ * @example
+ * ```ts
+ * sql`create table t (embedding ${embeddingType('vector', 768)})`
+ * ```
+ */
 export function embeddingType(storage: EmbeddingStorage, dimensions: number): RawBuilder<unknown> {
   return sql`${sql.raw(storage)}(${sql.lit(dimensions)})`
 }
@@ -71,7 +80,14 @@ export function embeddingStorageMode(storage: EmbeddingStorage, dimensions: numb
   return bytes <= MAX_PLAIN_EMBEDDING_BYTES ? 'plain' : 'main'
 }
 
-/** Statements creating one collection's table and its metadata / expiry indexes. */
+/**
+ * Statements creating one collection's table and its metadata / expiry indexes.
+ *
+ * @example
+ * ```ts
+ * for (const st of createTableStatements('vectorkit', table, spec, 'vector')) await session.query(st)
+ * ```
+ */
 export function createTableStatements(
   schema: string,
   table: string,
@@ -97,7 +113,14 @@ export function createTableStatements(
 
 /**
  * `CREATE INDEX … USING hnsw`. `m` and `ef_construction` are validated integers (core's
- * `resolveSpec`), emitted as literals because DDL cannot take bound parameters.
+ * `resolveSpec`), emitted as literals because DDL cannot take bound parameters. `undefined` for
+ * exact collections.
+ *
+ * @example
+ * ```ts
+ * const st = createHnswIndexStatement('vectorkit', table, spec, 'vector')
+ * if (st) await session.query(st)
+ * ```
  */
 export function createHnswIndexStatement(
   schema: string,

@@ -2,7 +2,14 @@ import { validationError } from '@vectorkit/core'
 import pg from 'pg'
 import { POSTGRES_DEFAULTS, type PostgresStoreOptions, SCHEMA_NAME_PATTERN } from './options'
 
-/** Options with defaults filled in and every value checked. */
+/**
+ * Options with defaults filled in and every value checked.
+ *
+ * @example
+ * ```ts
+ * const o: ResolvedOptions = resolveOptions({ connectionString })
+ * ```
+ */
 export interface ResolvedOptions {
   source: 'connectionString' | 'pool' | 'kysely'
   schema: string
@@ -26,6 +33,11 @@ function nonNegativeInt(v: unknown, name: string, fallback: number): number {
 /**
  * Checks {@link PostgresStoreOptions} and fills in {@link POSTGRES_DEFAULTS}. Fails fast with
  * messages that name the option.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ connectionString: url, statementTimeoutMs: -1 }) // throws VALIDATION naming statementTimeoutMs
+ * ```
  */
 export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object')
@@ -83,7 +95,14 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
   }
 }
 
-/** The last error an owned pool reported for an idle client (shown in `health()`). */
+/**
+ * The last error an owned pool reported for an idle client (shown in `health()`).
+ *
+ * @example
+ * ```ts
+ * const sink: PoolErrorSink = { lastIdleError: undefined }
+ * ```
+ */
 export interface PoolErrorSink {
   lastIdleError: Error | undefined
 }
@@ -93,6 +112,11 @@ export interface PoolErrorSink {
  * query time, `statement_timeout` as a startup parameter (except behind transaction poolers,
  * which reject it), and an `'error'` listener so an idle client dying (server restart,
  * `pg_terminate_backend`) never becomes an uncaught exception.
+ *
+ * @example
+ * ```ts
+ * const pool = createOwnedPool(url, resolveOptions({ connectionString: url }), sink)
+ * ```
  */
 export function createOwnedPool(connectionString: string, o: ResolvedOptions, sink: PoolErrorSink): pg.Pool {
   const config: pg.PoolConfig = {

@@ -100,6 +100,11 @@ export function classifyPgError(err: unknown): ErrorCode {
 /**
  * True when a driver error means the connection it happened on must not be reused (broken
  * socket, client-side timeout while the server may still be running the query, admin kill).
+ *
+ * @example
+ * ```ts
+ * client.release(isConnectionPoisoned(err) ? (err as Error) : undefined)
+ * ```
  */
 export function isConnectionPoisoned(err: unknown): boolean {
   const code = classifyPgError(err)

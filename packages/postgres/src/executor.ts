@@ -5,13 +5,27 @@ import { isConnectionPoisoned, mapPgError } from './error-mapping'
 import type { PgPoolClientLike, PgPoolLike } from './options'
 import { compile, type Statement } from './sql-compiler'
 
-/** Result rows plus the affected-row count of one statement. */
+/**
+ * Result rows plus the affected-row count of one statement.
+ *
+ * @example
+ * ```ts
+ * const { rows, rowCount }: QueryResult<{ id: string }> = await session.query(statement)
+ * ```
+ */
 export interface QueryResult<R> {
   rows: R[]
   rowCount: number
 }
 
-/** One borrowed connection (or a transaction on it). */
+/**
+ * One borrowed connection (or a transaction on it).
+ *
+ * @example
+ * ```ts
+ * await executor.session('get', (s: Session) => s.query(sql`select 1`))
+ * ```
+ */
 export interface Session {
   query<R = Record<string, unknown>>(
     query: RawBuilder<unknown> | Statement,
@@ -21,7 +35,14 @@ export interface Session {
   readonly copyIn: ((copySql: string, data: Buffer) => Promise<number>) | undefined
 }
 
-/** Runs work on borrowed connections; hides whether they come from a pool or a Kysely instance. */
+/**
+ * Runs work on borrowed connections; hides whether they come from a pool or a Kysely instance.
+ *
+ * @example
+ * ```ts
+ * await executor.transaction('search', { 'hnsw.ef_search': '100' }, (s) => s.query(statement))
+ * ```
+ */
 export interface Executor {
   session<T>(operation: string, fn: (s: Session) => Promise<T>): Promise<T>
   /** `settings` are applied with `set_config(name, value, true)` right after BEGIN. */
@@ -55,6 +76,11 @@ function settingsStatement(settings: Record<string, string>): Statement | undefi
  * two on every search. Simple queries cannot carry parameters, so names and values are written as
  * escaped literals; both come from vectorkit's code (setting names, validated integers, enums),
  * never from request data.
+ *
+ * @example
+ * ```ts
+ * beginWithSettings({ 'hnsw.ef_search': '40' }).sql // "begin; select set_config('hnsw.ef_search', '40', true)"
+ * ```
  */
 export function beginWithSettings(settings: Record<string, string>): Statement {
   const names = Object.keys(settings)
@@ -73,6 +99,11 @@ interface EventfulClient {
  * Executor over a `pg`-shaped pool. A connection that saw a connection-level failure or a
  * client-side timeout is released with the error, which makes `pg.Pool` destroy it rather than
  * hand a broken or busy socket to the next caller.
+ *
+ * @example
+ * ```ts
+ * const executor = new PoolExecutor(pool, true) // true: binary COPY available
+ * ```
  */
 export class PoolExecutor implements Executor {
   constructor(
@@ -150,7 +181,14 @@ export class PoolExecutor implements Executor {
   }
 }
 
-/** Executor over a caller's Kysely instance (no binary COPY: Kysely hides the raw client). */
+/**
+ * Executor over a caller's Kysely instance (no binary COPY: Kysely hides the raw client).
+ *
+ * @example
+ * ```ts
+ * const executor = new KyselyExecutor(db)
+ * ```
+ */
 export class KyselyExecutor implements Executor {
   // biome-ignore lint/suspicious/noExplicitAny: a Kysely of any database type runs raw SQL the same way
   constructor(private readonly db: Kysely<any>) {}
@@ -201,7 +239,14 @@ export class KyselyExecutor implements Executor {
   }
 }
 
-/** Thrown by operations on a closed store. */
+/**
+ * Thrown by operations on a closed store.
+ *
+ * @example
+ * ```ts
+ * if (closed) throw closedError()
+ * ```
+ */
 export function closedError(): VectorStoreError {
   return new VectorStoreError('CLOSED', 'the PostgresStore is closed; connect a new one')
 }

@@ -2,7 +2,7 @@ import { VectorStoreError } from '@vectorkit/core'
 import { type RawBuilder, sql } from 'kysely'
 import type { Executor, Session } from './executor'
 
-/** Name of the registry table of collections, inside the store's schema. */
+/** Name of the registry table of collections, inside the store's schema (`vectorkit.collections`). */
 export const REGISTRY_TABLE = 'collections'
 /** Name of the table recording applied migrations, inside the store's schema. */
 export const MIGRATIONS_TABLE = 'schema_migrations'
@@ -37,7 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ]
 
-/** The newest schema version this code knows. */
+/** The newest schema version this code knows (compare with `max(version)` of `schema_migrations`). */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
 
 async function ensureExtension(executor: Executor): Promise<string> {

@@ -20,7 +20,15 @@ import { PostgresCollection } from './postgres-collection'
 import { Registry } from './registry'
 import type { StoreContext } from './store-context'
 
-/** True for pgvector versions with iterative index scans (0.8.0 and later). */
+/**
+ * True for pgvector versions with iterative index scans (0.8.0 and later).
+ *
+ * @example
+ * ```ts
+ * hasIterativeScan('0.8.0') // true
+ * hasIterativeScan('0.7.4') // false
+ * ```
+ */
 export function hasIterativeScan(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map((x) => Number.parseInt(x, 10))
   return major > 0 || minor >= 8

@@ -29,7 +29,14 @@ interface RegistryRow {
   storage: EmbeddingStorage
 }
 
-/** A validated request to create a collection (checked before any connection is borrowed). */
+/**
+ * A validated request to create a collection (checked before any connection is borrowed).
+ *
+ * @example
+ * ```ts
+ * const p: PreparedCollection = registry.prepare('docs', { dimensions: 3, metric: 'l2' })
+ * ```
+ */
 export interface PreparedCollection {
   entry: CollectionEntry
   spec: ResolvedCollectionSpec
@@ -52,7 +59,14 @@ function notFound(name: string): VectorStoreError {
 
 const COLUMNS = sql`name, table_name, dimensions, metric, index_spec::text as index_spec, storage`
 
-/** Reads and writes the registry table; DDL runs under a per-schema transaction-level advisory lock. */
+/**
+ * Reads and writes the registry table; DDL runs under a per-schema transaction-level advisory lock.
+ *
+ * @example
+ * ```ts
+ * const { entry, spec } = await new Registry(ctx).find('docs')
+ * ```
+ */
 export class Registry {
   constructor(private readonly ctx: StoreContext) {}
 

@@ -11,6 +11,11 @@ import { fromSql } from 'pgvector/kysely'
  * Parses pgvector's text form (`[1,2,3]`, for `vector` and `halfvec` alike) with pgvector-node's
  * helper. Values are selected as `::text` so a caller's custom type parsers never change what
  * vectorkit receives.
+ *
+ * @example
+ * ```ts
+ * parseVector('[1,2.5,3]') // Float32Array [1, 2.5, 3]
+ * ```
  */
 export function parseVector(text: string): Float32Array {
   const values = fromSql(text) as number[] | null
@@ -19,12 +24,26 @@ export function parseVector(text: string): Float32Array {
   return Float32Array.from(values)
 }
 
-/** Parses `metadata::text`; SQL NULL means the record has no metadata. */
+/**
+ * Parses `metadata::text`; SQL NULL means the record has no metadata.
+ *
+ * @example
+ * ```ts
+ * parseMetadata('{"a": 1}') // { a: 1 }
+ * ```
+ */
 export function parseMetadata(text: string | null): Metadata | undefined {
   return text === null ? undefined : (JSON.parse(text) as Metadata)
 }
 
-/** Converts a search row to a hit with core's score convention. */
+/**
+ * Converts a search row to a hit with core's score convention.
+ *
+ * @example
+ * ```ts
+ * toHit('cosine', { id: 'a', distance: 0.25, metadata: null }) // { id: 'a', score: 0.75, distance: 0.25 }
+ * ```
+ */
 export function toHit<M extends Metadata>(
   metric: Metric,
   row: { id: string; distance: number | string; metadata: string | null; embedding?: string },

@@ -3,7 +3,7 @@ import { type RawBuilder, sql } from 'kysely'
 import { cosineDistance, l2Distance, maxInnerProduct } from 'pgvector/kysely'
 import { filterToSql } from './filter-to-sql'
 
-/** Rows of a search statement. */
+/** Rows of a search statement (`distance` as float8, metadata and embedding as text). */
 export interface SearchRow {
   id: string
   distance: number
@@ -11,12 +11,24 @@ export interface SearchRow {
   embedding?: string
 }
 
-/** Records that have not expired. `now()` is the transaction's start, so one search sees one instant. */
+/**
+ * Records that have not expired. `now()` is the transaction's start, so one search sees one instant.
+ *
+ * @example
+ * ```ts
+ * sql`select count(*) from ${table} where ${LIVE}`
+ * ```
+ */
 export const LIVE = sql<boolean>`(expires_at is null or expires_at > now())`
 
 /**
  * `embedding <op> $query` through pgvector-node's Kysely helpers (the query vector travels as a
  * bound parameter in pgvector's text form; PostgreSQL infers `vector` or `halfvec` from the column).
+ *
+ * @example
+ * ```ts
+ * distanceExpr('cosine', q) // embedding <=> $1
+ * ```
  */
 export function distanceExpr(metric: Metric, query: Float32Array): RawBuilder<unknown> {
   const q = Array.from(query)
@@ -25,7 +37,14 @@ export function distanceExpr(metric: Metric, query: Float32Array): RawBuilder<un
   return l2Distance('embedding', q)
 }
 
-/** The WHERE clause shared by both search plans: live rows, the filter, the excluded ids. */
+/**
+ * The WHERE clause shared by both search plans: live rows, the filter, the excluded ids.
+ *
+ * @example
+ * ```ts
+ * sql`select id from ${table} where ${searchWhere(validOptions)}`
+ * ```
+ */
 export function searchWhere(options: ValidSearchOptions): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [LIVE]
   if (options.filter.op !== 'true') parts.push(filterToSql(options.filter))
@@ -42,6 +61,11 @@ function columns(dist: RawBuilder<unknown>, includeVectors: boolean): RawBuilder
 /**
  * Exact top-k: every matching row is scored; ties break by id (`COLLATE "C"`, core's
  * `compareIds`). The caller disables index scans when the table has an HNSW index.
+ *
+ * @example
+ * ```ts
+ * await session.query<SearchRow>(exactSearchSql('vectorkit', table, 'l2', q, options))
+ * ```
  */
 export function exactSearchSql(
   schema: string,
@@ -63,6 +87,11 @@ export function exactSearchSql(
  * only shape pgvector's index can serve; the alias resolves to the same expression, so the query
  * vector is sent once); the outer one restores the distance-then-id order, which
  * `hnsw.iterative_scan = relaxed_order` may have loosened.
+ *
+ * @example
+ * ```ts
+ * await session.query<SearchRow>(hnswSearchSql('vectorkit', table, 'cosine', q, options))
+ * ```
  */
 export function hnswSearchSql(
   schema: string,

@@ -2,7 +2,14 @@ import { type RawBuilder, sql } from 'kysely'
 import type { EmbeddingStorage } from './collection-ddl'
 import type { Executor, Session } from './executor'
 
-/** What a collection needs from its store: connections, settings, and the close gate. */
+/**
+ * What a collection needs from its store: connections, settings, and the close gate.
+ *
+ * @example
+ * ```ts
+ * await ctx.track(() => ctx.executor.session('count', (s) => s.query(statement)))
+ * ```
+ */
 export interface StoreContext {
   readonly executor: Executor
   readonly schema: string
@@ -17,19 +24,40 @@ export interface StoreContext {
   track<T>(fn: () => Promise<T>): Promise<T>
 }
 
-/** A collection as recorded in the registry. */
+/**
+ * A collection as recorded in the registry.
+ *
+ * @example
+ * ```ts
+ * const entry: CollectionEntry = { name: 'docs', table: tableNameFor('docs'), storage: 'vector' }
+ * ```
+ */
 export interface CollectionEntry {
   name: string
   table: string
   storage: EmbeddingStorage
 }
 
-/** Settings for a transaction: the store's statement timeout plus extras. */
+/**
+ * Settings for a transaction: the store's statement timeout plus extras.
+ *
+ * @example
+ * ```ts
+ * txSettings(ctx, { 'hnsw.ef_search': '100' }) // { statement_timeout: '30000', 'hnsw.ef_search': '100' }
+ * ```
+ */
 export function txSettings(ctx: StoreContext, extra: Record<string, string> = {}): Record<string, string> {
   return { statement_timeout: String(ctx.statementTimeoutMs), ...extra }
 }
 
-/** `pg_notify` of a change; delivered to listeners only when the transaction commits. */
+/**
+ * `pg_notify` of a change; delivered to listeners only when the transaction commits.
+ *
+ * @example
+ * ```ts
+ * await session.query(notifyStatement(ctx, 'docs', 'write'))
+ * ```
+ */
 export function notifyStatement(
   ctx: StoreContext,
   collection: string,
@@ -38,7 +66,14 @@ export function notifyStatement(
   return sql`select pg_notify(${ctx.channel}, ${JSON.stringify({ c: collection, k: kind })})`
 }
 
-/** Runs the notification inside an open transaction. */
+/**
+ * Runs the notification inside an open transaction.
+ *
+ * @example
+ * ```ts
+ * await notifyChange(session, ctx, 'docs', 'drop')
+ * ```
+ */
 export async function notifyChange(
   s: Session,
   ctx: StoreContext,

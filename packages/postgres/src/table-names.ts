@@ -32,7 +32,14 @@ export function tableNameFor(collection: string): string {
   return `c_${slug}_${hash}`
 }
 
-/** Names of the indexes of one collection table. */
+/**
+ * Names of the indexes of one collection table.
+ *
+ * @example
+ * ```ts
+ * indexNamesFor('c_docs_0123456789ab').hnsw // 'c_docs_0123456789ab_hnsw'
+ * ```
+ */
 export function indexNamesFor(table: string): { hnsw: string; metadata: string; expiresAt: string } {
   return { hnsw: `${table}_hnsw`, metadata: `${table}_meta`, expiresAt: `${table}_exp` }
 }

@@ -9,6 +9,11 @@ import { compile } from './sql-compiler'
 /**
  * Keeps the last occurrence of each id: a batch behaves as if upserted in order, and
  * `INSERT … ON CONFLICT DO UPDATE` refuses to touch one row twice in a statement.
+ *
+ * @example
+ * ```ts
+ * lastWins(validateRecords([{ id: 'a', vector: [1] }, { id: 'a', vector: [2] }], spec)) // one record, vector [2]
+ * ```
  */
 export function lastWins(records: readonly ValidRecord[]): ValidRecord[] {
   const at = new Map<string, number>()
@@ -100,6 +105,11 @@ async function noneExist(
 /**
  * Upserts with one multi-row `INSERT … SELECT FROM unnest(…)` whose four parameters are arrays
  * (vectors as pgvector text). Used when no raw pg connection is available (a caller's Kysely).
+ *
+ * @example
+ * ```ts
+ * await executor.transaction('upsert', {}, (s) => upsertViaUnnest(s, 'vectorkit', table, 'vector', records))
+ * ```
  */
 export async function upsertViaUnnest(
   s: Session,
