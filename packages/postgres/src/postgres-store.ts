@@ -141,6 +141,12 @@ export class PostgresStore implements VectorStore {
     } catch (err) {
       await notifier?.close()
       await owned?.end().catch(() => undefined)
+      if (/unsupported startup parameter/i.test(String((err as Error).message)))
+        throw new VectorStoreError(
+          'CONNECTION',
+          'the server (a transaction-mode pooler such as PgBouncer) refused the statement_timeout startup parameter; pass transactionPooler: true',
+          { cause: err },
+        )
       throw err
     }
   }

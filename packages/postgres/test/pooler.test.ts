@@ -183,3 +183,16 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
     ).rejects.toMatchObject({ code: 'TIMEOUT' })
   })
 })
+
+describe('connecting to a transaction pooler', () => {
+  it('without transactionPooler the startup parameter is refused with a CONNECTION error that names the fix', async () => {
+    requireRealPostgres(db)
+    if (!db.pgbouncerUrl) throw new Error('VECTORKIT_TEST_PGBOUNCER_URL is not set')
+    await expect(
+      PostgresStore.connect({ connectionString: db.pgbouncerUrl, schema: db.newSchema('vkpb') }),
+    ).rejects.toMatchObject({
+      code: 'CONNECTION',
+      message: expect.stringContaining('transactionPooler: true'),
+    })
+  })
+})
