@@ -18,8 +18,11 @@ import { type RawBuilder, sql } from 'kysely'
  * - **Ranges** compare JSON numbers only (`case jsonb_typeof(...) when 'number'`), as
  *   `numeric`; array elements are checked one by one.
  *
- * Equality leaves also carry a redundant `metadata @> {...}` condition, implied by the exact one,
- * so the planner can use the GIN (`jsonb_path_ops`) index for selective filters.
+ * With `indexHints` (the default), equality leaves also carry a redundant `metadata @> {...}`
+ * condition, implied by the exact one, so the planner can use the GIN (`jsonb_path_ops`) index.
+ * HNSW searches turn the hints off: there the graph's iterative scan should drive the plan, and
+ * PostgreSQL's fixed selectivity guess for `@>` could otherwise send a broad filter to a bitmap
+ * scan plus a full sort.
  *
  * @example
  * ```ts
@@ -30,23 +33,25 @@ import { type RawBuilder, sql } from 'kysely'
 export function filterToSql(
   node: FilterNode,
   column: RawBuilder<unknown> = sql.ref('metadata'),
+  indexHints = true,
 ): RawBuilder<boolean> {
   switch (node.op) {
     case 'true':
       return sql<boolean>`true`
     case 'and':
     case 'or': {
-      const parts = node.children.map((c) => sql`(${filterToSql(c, column)})`)
+      const parts = node.children.map((c) => sql`(${filterToSql(c, column, indexHints)})`)
       return sql<boolean>`(${sql.join(parts, node.op === 'and' ? sql` and ` : sql` or `)})`
     }
     case 'not':
-      return sql<boolean>`(not ${filterToSql(node.child, column)})`
+      return sql<boolean>`(not ${filterToSql(node.child, column, indexHints)})`
     case 'exists':
       return sql<boolean>`(${valueAt(column, node.path)} is not null)`
     case 'eq': {
       const v = valueAt(column, node.path)
       const json = JSON.stringify(node.value)
       const exact = sql`coalesce(${v} = ${json}::jsonb or (jsonb_typeof(${v}) = 'array' and ${v} @> ${`[${json}]`}::jsonb), false)`
+      if (!indexHints) return sql<boolean>`${exact}`
       return sql<boolean>`(${exact} and ${containsHint(column, node.path, node.value)})`
     }
     case 'in': {

@@ -45,9 +45,9 @@ export function distanceExpr(metric: Metric, query: Float32Array): RawBuilder<un
  * sql`select id from ${table} where ${searchWhere(validOptions)}`
  * ```
  */
-export function searchWhere(options: ValidSearchOptions): RawBuilder<boolean> {
+export function searchWhere(options: ValidSearchOptions, indexHints = true): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [LIVE]
-  if (options.filter.op !== 'true') parts.push(filterToSql(options.filter))
+  if (options.filter.op !== 'true') parts.push(filterToSql(options.filter, sql.ref('metadata'), indexHints))
   if (options.excludeIds) parts.push(sql`id <> all(${[...options.excludeIds]}::text[])`)
   return sql<boolean>`${sql.join(parts, sql` and `)}`
 }
@@ -104,7 +104,7 @@ export function hnswSearchSql(
   return sql<SearchRow>`select * from (
       select ${columns(dist, options.includeVectors)}
       from ${sql.id(schema, table)}
-      where ${searchWhere(options)}
+      where ${searchWhere(options, false)}
       order by distance
       limit ${options.k}
     ) as candidates

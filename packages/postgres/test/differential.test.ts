@@ -1,4 +1,4 @@
-import { canonicalJson, type SearchHit, type VectorStore } from '@vectorkit/core'
+import { canonicalJson, compileFilter, type SearchHit, type VectorStore } from '@vectorkit/core'
 import { MemoryStore } from '@vectorkit/memory'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresStore } from '../src/index'
@@ -73,8 +73,12 @@ describe('differential: PostgreSQL filters and exact search agree with the memor
       const spec = { dimensions: DIMS, metric }
       const pg = await pgStore.createCollection(name, spec)
       const mem = await memStore.createCollection(name, spec)
+      // The HNSW plan translates filters without GIN hints; it must select the same records.
+      const pgHnsw = await pgStore.createCollection(`${name}_hnsw`, { ...spec, index: { type: 'hnsw' } })
       const records = randomRecords(r, RECORDS, DIMS)
+      const metaById = new Map(records.map((x) => [x.id, x.metadata]))
       await pg.upsert(records)
+      await pgHnsw.upsert(records)
       await mem.upsert(records)
       for (let c = 0; c < CASES_PER_DATASET; c++) {
         const filter = randomFilter(r)
@@ -89,6 +93,13 @@ describe('differential: PostgreSQL filters and exact search agree with the memor
           mem.search(query, { k, filter, exact: true }),
         ])
         expect(diffHits(ph, mh), `search: ${where}`).toBeUndefined()
+        const hh = await pgHnsw.search(query, { k, filter })
+        const accept = compileFilter(filter)
+        expect(hh.length, `hnsw hit count: ${where}`).toBe(Math.min(k, mc))
+        expect(
+          hh.filter((h) => !accept(metaById.get(h.id))).map((h) => h.id),
+          `hnsw filter: ${where}`,
+        ).toEqual([])
         cases++
       }
     }
