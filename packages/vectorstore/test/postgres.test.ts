@@ -12,8 +12,15 @@ import {
   requireRealPostgres,
   type TestDatabase,
 } from '../../postgres/test/test-database'
-import { createVectorStore, type MigrationCheckpoint, migrate } from '../src/index'
+import {
+  createRolloutStore,
+  createVectorStore,
+  type MigrationCheckpoint,
+  migrate,
+  withCallerKey,
+} from '../src/index'
 import { makeRecords } from './helpers/data'
+import { switchable } from './helpers/switchable'
 
 // The facade, migrate and the CLI against a real PostgreSQL with pgvector (issue 8).
 let db: TestDatabase
@@ -81,6 +88,48 @@ describe('facade on PostgreSQL', () => {
     expect(b!.metadata).toEqual(a!.metadata)
     expect(Array.from(b!.vector)).toEqual(Array.from(a!.vector))
     await Promise.all([source.close(), target.close()])
+  })
+})
+
+describe('rollout from memory to PostgreSQL', () => {
+  it('queues writes while PostgreSQL is unreachable and replays them in order when it is back', async () => {
+    const memory = await MemoryStore.open()
+    const pg = await createVectorStore({
+      backend: 'postgres',
+      databaseUrl: db.url,
+      postgres: { schema: db.newSchema('vs_roll') },
+      env: false,
+    })
+    const [secondary, sw] = switchable(pg)
+    const store = createRolloutStore({
+      primary: memory,
+      secondary,
+      readPercent: 50,
+      shadow: true,
+      retryMs: 60_000,
+    })
+    const docs = await store.createCollection('docs', {
+      dimensions: 8,
+      metric: 'cosine',
+      index: { type: 'hnsw' },
+    })
+    await docs.upsert(makeRecords(100, 8))
+    sw.down = true
+    await docs.upsert(makeRecords(50, 8, 2, 'late'))
+    await docs.delete({ filter: { group: 'a' } })
+    expect((await store.health()).status).toBe('degraded')
+    sw.down = false
+    expect(await store.drain()).toBe(true)
+    const onPg = await pg.collection('docs')
+    expect(await onPg.count()).toBe(await (await memory.collection('docs')).count())
+    expect(await onPg.count({ group: 'a' })).toBe(0)
+    for (let i = 0; i < 20; i++)
+      await withCallerKey(`u${i}`, () => docs.search(makeRecords(1, 8, 100 + i)[0]!.vector, { k: 5 }))
+    await store.settled()
+    expect(store.shadowStats()).toMatchObject({ reads: 20, errors: 0 })
+    expect(store.shadowStats().meanOverlap).toBeGreaterThan(0.8)
+    await store.close()
+    await Promise.all([memory.close(), pg.close()])
   })
 })
 
