@@ -5,6 +5,9 @@ const pkg = (name: string, entry = 'index.ts') =>
   fileURLToPath(new URL(`./packages/${name}/src/${entry}`, import.meta.url))
 
 // Tests run against source: every @vectorkit/* import resolves to the package's src/ entry.
+// Two projects: `unit` (every package, the examples and the bench, in parallel) and `faults`
+// (PostgreSQL server restarts and network faults on a throwaway cluster, one file at a time,
+// after `unit` has finished so restarts never compete with the rest for the CPU).
 export default defineConfig({
   resolve: {
     alias: [
@@ -13,9 +16,31 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'examples/**/*.test.ts'],
+          // Under CI=true, fails the run when no PostgreSQL test reached a real server.
+          globalSetup: [fileURLToPath(new URL('./packages/postgres/test/global-setup.ts', import.meta.url))],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['packages/postgres/test/faults/**/*.fault.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 })

@@ -10,6 +10,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     ...root.test,
+    // The root config splits tests into projects; this config is one flat run of this package.
+    projects: undefined,
     include: ['packages/postgres/test/**/*.test.ts'],
     globalSetup: [fileURLToPath(new URL('./test/global-setup.ts', import.meta.url))],
   },
