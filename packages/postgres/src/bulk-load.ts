@@ -111,7 +111,10 @@ export async function bulkLoad<M extends Metadata>(
         maintenance_work_mem: `${mb}MB`,
         max_parallel_maintenance_workers: String(workers),
       },
-      (s) => s.query(createHnswIndexStatement(ctx.schema, entry.table, spec, entry.storage)!),
+      (s) =>
+        s.query(createHnswIndexStatement(ctx.schema, entry.table, spec, entry.storage)!, 'build index', {
+          unbounded: true,
+        }),
     ),
   )
   return { rows, indexMs: performance.now() - started, maintenanceWorkMemMb: mb }

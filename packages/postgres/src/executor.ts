@@ -27,9 +27,14 @@ export interface QueryResult<R> {
  * ```
  */
 export interface Session {
+  /**
+   * Runs one statement. `unbounded` lifts the pool's client-side `query_timeout` for this
+   * statement (index builds: the server-side limit is lifted with `SET LOCAL` separately).
+   */
   query<R = Record<string, unknown>>(
     query: RawBuilder<unknown> | Statement,
     operation?: string,
+    options?: { unbounded?: boolean },
   ): Promise<QueryResult<R>>
   /** Binary `COPY ... FROM STDIN`; absent when the connection is not a raw `pg` client. */
   readonly copyIn: ((copySql: string, data: Buffer) => Promise<number>) | undefined
@@ -89,6 +94,8 @@ export function beginWithSettings(settings: Record<string, string>): Statement {
   return { sql: compile(sql`begin; select ${sql.join(calls)}`).sql, parameters: [] }
 }
 
+const MAX_TIMER_MS = 2_147_483_647
+
 type Listener = (err: Error) => void
 interface EventfulClient {
   on?(event: 'error', l: Listener): unknown
@@ -126,10 +133,17 @@ export class PoolExecutor implements Executor {
     const ev = client as unknown as EventfulClient
     ev.on?.('error', onError)
     const session: Session = {
-      query: async <R>(q: RawBuilder<unknown> | Statement, op = operation) => {
+      query: async <R>(q: RawBuilder<unknown> | Statement, op = operation, o?: { unbounded?: boolean }) => {
         const st = toStatement(q)
         try {
-          const r = await client.query(st.sql, st.parameters as unknown[])
+          // pg reads query_timeout 0 as "use the pool's", so "unbounded" is the largest timer.
+          const r = o?.unbounded
+            ? await client.query({
+                text: st.sql,
+                values: st.parameters as unknown[],
+                query_timeout: MAX_TIMER_MS,
+              })
+            : await client.query(st.sql, st.parameters as unknown[])
           return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 }
         } catch (err) {
           if (isConnectionPoisoned(err)) poison ??= err as Error

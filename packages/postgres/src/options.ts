@@ -22,6 +22,12 @@ export interface PgQueryResultLike<R = Record<string, unknown>> {
  */
 export interface PgPoolClientLike {
   query(text: string, values?: unknown[]): Promise<PgQueryResultLike<Record<string, unknown>>>
+  /** Config form, used for statements that must outlive pg's `query_timeout` (index builds). */
+  query(config: {
+    text: string
+    values?: unknown[]
+    query_timeout?: number
+  }): Promise<PgQueryResultLike<Record<string, unknown>>>
   /** `release(err)` with an error destroys the connection instead of returning it to the pool. */
   release(err?: Error | boolean): void
 }

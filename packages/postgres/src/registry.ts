@@ -118,7 +118,7 @@ export class Registry {
         for (const st of createTableStatements(this.ctx.schema, entry.table, spec, entry.storage))
           await s.query(st)
         const hnsw = createHnswIndexStatement(this.ctx.schema, entry.table, spec, entry.storage)
-        if (hnsw) await s.query(hnsw)
+        if (hnsw) await s.query(hnsw, 'createCollection', { unbounded: true })
         await s.query(sql`insert into ${this.table} (name, table_name, dimensions, metric, index_spec, storage)
         values (${entry.name}, ${entry.table}, ${spec.dimensions}, ${spec.metric}, ${JSON.stringify(spec.index)}::jsonb, ${entry.storage})`)
         return p

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PoolExecutor } from '../src/executor'
 import { PostgresStore } from '../src/index'
 import { getTestDatabase, markPostgresTestRan, requireRealPostgres, type TestDatabase } from './test-database'
 
@@ -84,6 +85,29 @@ describe('resilience of an owned pool', () => {
       expect(await c.count()).toBe(50)
     } finally {
       await store.close()
+      await pool.end()
+    }
+  })
+
+  it('a client-side query_timeout gives TIMEOUT and discards the client; index builds are exempt', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1, query_timeout: 150 })
+    pool.on('error', () => undefined)
+    try {
+      const ex = new PoolExecutor(pool, true)
+      const sleep = { sql: 'select pg_sleep(0.5)', parameters: [] }
+      await expect(ex.session('slow', (s) => s.query(sleep))).rejects.toMatchObject({ code: 'TIMEOUT' })
+      // The abandoned socket was destroyed, not handed to the next caller still busy.
+      await expect(
+        ex.session('next', (s) => s.query({ sql: 'select 1 as one', parameters: [] })),
+      ).resolves.toMatchObject({
+        rows: [{ one: 1 }],
+      })
+      await expect(
+        ex.session('build', (s) => s.query(sleep, 'build', { unbounded: true })),
+      ).resolves.toMatchObject({
+        rowCount: 1,
+      })
+    } finally {
       await pool.end()
     }
   })
