@@ -82,7 +82,7 @@ describe.each(EXAMPLES)('example $name', ({ name, expect: patterns }) => {
     const out = await runExample(name, {})
     expect(out).toMatch(/backend: memory|memory backend/)
     for (const p of patterns) expect(out).toMatch(p)
-  })
+  }, 120_000)
 
   it('runs unchanged on PostgreSQL (VECTORKIT_BACKEND=postgres)', async () => {
     db ??= await getTestDatabase()
@@ -94,5 +94,5 @@ describe.each(EXAMPLES)('example $name', ({ name, expect: patterns }) => {
     })
     expect(out).toMatch(name === 'backend-migration' ? /copying memory → postgres/ : /backend: postgres/)
     for (const p of patterns) expect(out).toMatch(p)
-  })
+  }, 120_000)
 })

@@ -30,7 +30,7 @@ describe('built @vectorkit/vectorstore', () => {
       pgLoaded: false,
       cliLoaded: false,
     })
-  })
+  }, 60_000)
 
   it('ships the vectorkit CLI as an executable with meaningful exit codes', async () => {
     requireBuilt()
@@ -42,5 +42,5 @@ describe('built @vectorkit/vectorstore', () => {
     )
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/store URL "mongodb:\/\/x" is not understood/)
-  })
+  }, 60_000)
 })

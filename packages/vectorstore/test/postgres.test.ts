@@ -54,7 +54,7 @@ describe('facade on PostgreSQL', () => {
     expect(hits[0]!.id).toBe('r000000')
     expect(hits.every((h) => h.metadata?.group === 'a')).toBe(true)
     await store.close()
-  })
+  }, 120_000)
 
   it('migrates memory to PostgreSQL with a bulk load and verifies counts and search agreement', async () => {
     const source = await MemoryStore.open()
@@ -88,7 +88,7 @@ describe('facade on PostgreSQL', () => {
     expect(b!.metadata).toEqual(a!.metadata)
     expect(Array.from(b!.vector)).toEqual(Array.from(a!.vector))
     await Promise.all([source.close(), target.close()])
-  })
+  }, 120_000)
 })
 
 describe('rollout from memory to PostgreSQL', () => {
@@ -130,7 +130,7 @@ describe('rollout from memory to PostgreSQL', () => {
     expect(store.shadowStats().meanOverlap).toBeGreaterThan(0.8)
     await store.close()
     await Promise.all([memory.close(), pg.close()])
-  })
+  }, 120_000)
 })
 
 describe('vectorkit migrate, killed and resumed', () => {
