@@ -4,6 +4,7 @@
 //
 //   node --conditions=source --import tsx packages/vectorstore/scripts/measure-migration.ts \
 //     --url postgres://… [--rows 100000] [--dim 768] [--batch 2000] [--profile speed|flat] [--concurrency 2]
+import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { MemoryStore } from '@vectorkit/memory'
 import { createVectorStore, type IndexSpec, migrate } from '../src/index'
@@ -126,3 +127,16 @@ console.log(
 )
 await target.dropCollection('bench768')
 await Promise.all([source.close(), target.close()])
+// The store API drops collections, not schemas: remove the schema this run created.
+interface PgClient {
+  connect(): Promise<void>
+  query(text: string): Promise<unknown>
+  end(): Promise<void>
+}
+const pg = createRequire(new URL('../../postgres/package.json', import.meta.url))('pg') as {
+  Client: new (options: { connectionString: string }) => PgClient
+}
+const admin = new pg.Client({ connectionString: url })
+await admin.connect()
+await admin.query(`drop schema if exists "${schema}" cascade`)
+await admin.end()
