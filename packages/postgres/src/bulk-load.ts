@@ -89,7 +89,10 @@ export async function bulkLoad<M extends Metadata>(
     await upsert(batch)
     rows += batch.length
   }
-  if (spec.index.type !== 'hnsw') return { rows, indexMs: 0, maintenanceWorkMemMb: 0 }
+  if (spec.index.type !== 'hnsw') {
+    await analyze(ctx, entry)
+    return { rows, indexMs: 0, maintenanceWorkMemMb: 0 }
+  }
   const { rows: live } = await ctx.track(() =>
     ctx.executor.session('bulk load', (s) =>
       s.query<{ n: number }>(sql`select count(*)::float8 as n from ${sql.id(ctx.schema, entry.table)}`),
@@ -117,5 +120,16 @@ export async function bulkLoad<M extends Metadata>(
         }),
     ),
   )
-  return { rows, indexMs: performance.now() - started, maintenanceWorkMemMb: mb }
+  const indexMs = performance.now() - started
+  await analyze(ctx, entry)
+  return { rows, indexMs, maintenanceWorkMemMb: mb }
+}
+
+/** Fresh statistics let the planner weigh the GIN index against the HNSW graph for filters. */
+function analyze(ctx: StoreContext, entry: CollectionEntry): Promise<unknown> {
+  return ctx.track(() =>
+    ctx.executor.transaction('bulk load', { statement_timeout: '0' }, (s) =>
+      s.query(sql`analyze ${sql.id(ctx.schema, entry.table)}`, 'analyze', { unbounded: true }),
+    ),
+  )
 }

@@ -19,10 +19,11 @@ import { type RawBuilder, sql } from 'kysely'
  *   `numeric`; array elements are checked one by one.
  *
  * With `indexHints` (the default), equality leaves also carry a redundant `metadata @> {...}`
- * condition, implied by the exact one, so the planner can use the GIN (`jsonb_path_ops`) index.
- * HNSW searches turn the hints off: there the graph's iterative scan should drive the plan, and
- * PostgreSQL's fixed selectivity guess for `@>` could otherwise send a broad filter to a bitmap
- * scan plus a full sort.
+ * condition, implied by the exact one, so the planner can choose the GIN (`jsonb_path_ops`)
+ * index. With table statistics (autovacuum's, or the ANALYZE that `bulkLoad` runs) it then picks
+ * well on its own: measured at 30k × 768, a 1%-selective filter went to the GIN bitmap plus an
+ * exact sort (5.0 ms, recall 1.0, against 14.3 ms for the iterative HNSW scan), a 10% one stayed
+ * on the HNSW index (3.4 ms).
  *
  * @example
  * ```ts

@@ -99,12 +99,13 @@ export function hnswSearchSql(
   metric: Metric,
   query: Float32Array,
   options: ValidSearchOptions,
+  indexHints = true,
 ): RawBuilder<SearchRow> {
   const dist = distanceExpr(metric, query)
   return sql<SearchRow>`select * from (
       select ${columns(dist, options.includeVectors)}
       from ${sql.id(schema, table)}
-      where ${searchWhere(options, false)}
+      where ${searchWhere(options, indexHints)}
       order by distance
       limit ${options.k}
     ) as candidates

@@ -73,7 +73,7 @@ describe('differential: PostgreSQL filters and exact search agree with the memor
       const spec = { dimensions: DIMS, metric }
       const pg = await pgStore.createCollection(name, spec)
       const mem = await memStore.createCollection(name, spec)
-      // The HNSW plan translates filters without GIN hints; it must select the same records.
+      // The HNSW collection plans filtered searches differently (iterative scan, GIN, fallback); same records.
       const pgHnsw = await pgStore.createCollection(`${name}_hnsw`, { ...spec, index: { type: 'hnsw' } })
       const records = randomRecords(r, RECORDS, DIMS)
       const metaById = new Map(records.map((x) => [x.id, x.metadata]))
