@@ -154,8 +154,8 @@ export class PostgresCollection<M extends Metadata = Metadata> implements Collec
       settings['hnsw.iterative_scan'] = 'relaxed_order'
       settings['hnsw.max_scan_tuples'] = String(this.ctx.maxScanTuples)
     }
-    const { rows } = await this.ctx.executor.transaction('search', txSettings(this.ctx, settings), (s) =>
-      s.query<SearchRow>(hnswSearchSql(this.ctx.schema, this.table, this.spec.metric, q, o)),
+    const { rows } = await this.ctx.executor.session('search', (s) =>
+      s.query<SearchRow>(hnswSearchSql(this.ctx.schema, this.table, this.spec.metric, q, o, settings)),
     )
     return rows
   }

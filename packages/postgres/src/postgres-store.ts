@@ -51,6 +51,8 @@ export class PostgresStore implements VectorStore {
   readonly capabilities: Capabilities
   /** pgvector version found at connect, e.g. `0.8.0`. */
   readonly pgvectorVersion: string
+  /** The schema holding the registry and the collection tables (option `schema`, default `vectorkit`). */
+  readonly schema: string
   /** Present only when `listenConnectionString` was given (see {@link PostgresStoreOptions}). */
   readonly subscribeChanges?: (listener: (event: ChangeEvent) => void) => () => void
 
@@ -71,6 +73,7 @@ export class PostgresStore implements VectorStore {
     pgvectorVersion: string,
   ) {
     this.pgvectorVersion = pgvectorVersion
+    this.schema = o.schema
     this.ctx = {
       executor,
       schema: o.schema,

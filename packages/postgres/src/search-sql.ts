@@ -83,14 +83,21 @@ export function exactSearchSql(
 }
 
 /**
- * Approximate top-k through the HNSW index. The inner query orders by the distance alone (the
- * only shape pgvector's index can serve; the alias resolves to the same expression, so the query
- * vector is sent once); the outer one restores the distance-then-id order, which
- * `hnsw.iterative_scan = relaxed_order` may have loosened.
+ * Approximate top-k through the HNSW index, in **one statement**. The per-query settings
+ * (`hnsw.ef_search`, `hnsw.iterative_scan`, …) are applied by `set_config(name, $value, true)` in
+ * a one-row subquery that the index scan's subquery depends on (LATERAL): PostgreSQL evaluates
+ * it as a one-time filter before the index scan starts, and pgvector reads its settings when the
+ * scan starts, so they take effect. `true` (= `SET LOCAL`) ends them with the statement's own
+ * transaction: nothing leaks to the next user of the connection, behind transaction poolers
+ * too, and a search costs one round trip instead of three (BEGIN, query, COMMIT). A test guards
+ * the ordering against future pgvector versions (pooler.test.ts).
+ *
+ * The inner query orders by the distance alone (the only shape pgvector's index can serve); the
+ * outer one restores the distance-then-id order, which `relaxed_order` may have loosened.
  *
  * @example
  * ```ts
- * await session.query<SearchRow>(hnswSearchSql('vectorkit', table, 'cosine', q, options))
+ * await session.query<SearchRow>(hnswSearchSql('vectorkit', table, 'cosine', q, options, { 'hnsw.ef_search': '100' }))
  * ```
  */
 export function hnswSearchSql(
@@ -99,15 +106,20 @@ export function hnswSearchSql(
   metric: Metric,
   query: Float32Array,
   options: ValidSearchOptions,
+  settings: Record<string, string>,
   indexHints = true,
 ): RawBuilder<SearchRow> {
   const dist = distanceExpr(metric, query)
-  return sql<SearchRow>`select * from (
+  const names = Object.keys(settings)
+  const calls = names.map((n, i) => sql`set_config(${n}, ${settings[n]!}, true) as ${sql.id(`s${i}`)}`)
+  const applied = names.map((_, i) => sql`${sql.ref(`cfg.s${i}`)} is not null`)
+  return sql<SearchRow>`select candidates.* from (select ${sql.join(calls)}) as cfg
+    cross join lateral (
       select ${columns(dist, options.includeVectors)}
       from ${sql.id(schema, table)}
-      where ${searchWhere(options, indexHints)}
+      where ${sql.join([...applied, searchWhere(options, indexHints)], sql` and `)}
       order by distance
       limit ${options.k}
     ) as candidates
-    order by distance, id`
+    order by candidates.distance, candidates.id`
 }

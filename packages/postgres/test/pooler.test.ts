@@ -1,8 +1,10 @@
 import type { VectorRecord } from '@vectorkit/core'
+import { validateSearch } from '@vectorkit/core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PoolExecutor } from '../src/executor'
 import { PostgresStore } from '../src/index'
+import { hnswSearchSql } from '../src/search-sql'
 import { prng, randomVector } from './random-data'
 import { getTestDatabase, markPostgresTestRan, requireRealPostgres, type TestDatabase } from './test-database'
 
@@ -116,6 +118,30 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
       const after = await p.query<{ pid: number }>('select pg_backend_pid() as pid')
       expect(after.rows[0]!.pid).toBe(before.rows[0]!.pid)
     }
+  })
+
+  it('one-statement search: set_config in the LATERAL subquery reaches the index scan, then ends', async () => {
+    requireRealPostgres(db)
+    const p = pool(url(), 1)
+    const store = await PostgresStore.connect({ pool: p, schema: db.newSchema('vklat'), purgeIntervalMs: 0 })
+    stores.push(store)
+    const c = await store.createCollection('lat', {
+      dimensions: 8,
+      metric: 'l2',
+      index: { type: 'hnsw', profile: 'speed' },
+    })
+    await c.upsert(clusteredRecords(300, 8, 3))
+    const { query, options } = validateSearch(randomVector(prng(9), 8), { k: 20 }, c.spec)
+    const ex = new PoolExecutor(p, true)
+    // The table is small enough for the planner to prefer a seq scan; the probe needs the index.
+    const run = (settings: Record<string, string>) =>
+      ex.transaction('probe', { enable_seqscan: 'off' }, (s) =>
+        s.query(hnswSearchSql(store.schema, c.table, 'l2', query, options, settings)),
+      )
+    // Without iterative scans pgvector returns at most ef_search rows: 5 proves the setting was live.
+    expect((await run({ 'hnsw.ef_search': '5', 'hnsw.iterative_scan': 'off' })).rows).toHaveLength(5)
+    expect((await run({ 'hnsw.ef_search': '40', 'hnsw.iterative_scan': 'off' })).rows).toHaveLength(20)
+    await expectDefaults(p)
   })
 
   it('a session-level SET would leak (control: the probe above can fail)', async () => {
