@@ -97,7 +97,11 @@ export class PostgresStore implements VectorStore {
       persistence: true,
       changeNotifications: notifier !== undefined,
     }
-    if (notifier) this.subscribeChanges = (listener) => notifier.subscribe(listener)
+    if (notifier)
+      this.subscribeChanges = (listener) => {
+        if (this.closing) throw closedError()
+        return notifier.subscribe(listener)
+      }
     if (o.purgeIntervalMs > 0) {
       this.purgeTimer = setInterval(() => this.backgroundPurge(), o.purgeIntervalMs)
       this.purgeTimer.unref()

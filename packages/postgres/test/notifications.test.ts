@@ -119,5 +119,8 @@ describe('change notifications (LISTEN/NOTIFY on its own connection)', () => {
       await admin.end()
       await store.close()
     }
+    expect(() => store.subscribeChanges!(() => undefined)).toThrow(
+      expect.objectContaining({ code: 'CLOSED' }),
+    )
   })
 })
