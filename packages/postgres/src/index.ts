@@ -9,6 +9,7 @@ export {
   MAX_VECTOR_INDEX_DIMENSIONS,
   storageFor,
 } from './collection-ddl'
+export { copyFromBuffer } from './copy-in'
 export { classifyPgError, isConnectionPoisoned, mapPgError } from './error-mapping'
 export { filterToSql } from './filter-to-sql'
 export { MIGRATIONS_TABLE, REGISTRY_TABLE, SCHEMA_VERSION } from './migrations'
