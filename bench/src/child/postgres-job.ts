@@ -20,7 +20,7 @@ export const BENCH_SCHEMA = 'vectorkit_bench'
 /** SQL of the hand-written baselines' filters (what apps write against a jsonb column). */
 const RAW_FILTER_SQL: Record<FilterName, string> = {
   none: '',
-  'sel-1pct': `where metadata @> '{"bucket": 0}'`,
+  'sel-1pct': `where (metadata->>'bucket')::int = 0`,
   'sel-10pct': `where (metadata->>'bucket')::int < 10`,
 }
 
