@@ -161,9 +161,15 @@ export class PostgresCollection<M extends Metadata = Metadata> implements Collec
   }
 
   private async exactSearch(q: Float32Array, o: ValidSearchOptions): Promise<SearchRow[]> {
-    const extra: Record<string, string> = this.spec.index.type === 'hnsw' ? { enable_indexscan: 'off' } : {}
-    const { rows } = await this.ctx.executor.transaction('search', txSettings(this.ctx, extra), (s) =>
-      s.query<SearchRow>(exactSearchSql(this.ctx.schema, this.table, this.spec.metric, q, o)),
+    const statement = exactSearchSql(this.ctx.schema, this.table, this.spec.metric, q, o)
+    // Without an HNSW index there is nothing to turn off at plan time: one statement suffices.
+    if (this.spec.index.type === 'flat') {
+      const { rows } = await this.ctx.executor.session('search', (s) => s.query<SearchRow>(statement))
+      return rows
+    }
+    const settings = txSettings(this.ctx, { enable_indexscan: 'off' })
+    const { rows } = await this.ctx.executor.transaction('search', settings, (s) =>
+      s.query<SearchRow>(statement),
     )
     return rows
   }
