@@ -37,14 +37,11 @@ export function renderCharts(rows: BenchRow[]): Record<string, string> {
       true,
     )
   }
+  // One bar per system: the memory suite's row (the raw-SQL systems share vectorkit's table).
   const mem = new Map<string, number>()
   for (const r of measured) {
-    if (
-      (r.suite === 'memory' || r.suite === 'search') &&
-      r.dataset === 'clustered-768' &&
-      r.bytesPerVector !== null
-    ) {
-      mem.set(`${r.system} (n=${r.n})`, r.bytesPerVector)
+    if (r.suite === 'memory' && r.dataset === 'clustered-768' && r.bytesPerVector !== null) {
+      mem.set(`${r.system}${r.system.includes('postgres') ? ' (on disk)' : ''} (n=${r.n})`, r.bytesPerVector)
     }
   }
   if (mem.size) {

@@ -133,9 +133,9 @@ export function barChart(
   log = false,
 ): string {
   if (items.length === 0) return emptyChart(title)
-  const W = 820
+  const W = 880
   const rowH = 14 * groups.length + 12
-  const L = 300
+  const L = 360
   const R = 140
   const T = 40
   const B = 50
