@@ -1,5 +1,5 @@
 import type { BenchRow } from '../results'
-import { equalRecallRatio } from './markdown'
+import { equalRecallRatio } from './equal-recall'
 
 /** One target of the HNSW, Postgres, cache/monitor and durability issues, as measured. */
 export interface TargetCheck {
