@@ -6,15 +6,18 @@ import { Calibration } from '../src/quantizer'
 import { clustered, recall, sift5k } from './fixtures'
 
 describe('Calibration', () => {
-  it('maps each dimension onto [-127, 127] by its own range and clamps outliers', () => {
+  it('maps each dimension onto [-127, 127] by its own range plus headroom and clamps outliers', () => {
     const cal = new Calibration(3)
     cal.observe(Float32Array.of(0, 10, -1))
     cal.observe(Float32Array.of(1, 30, -1))
     cal.finish()
     const q = new Int8Array(3)
     cal.quantize(Float32Array.of(1, 20, -1), q)
-    expect([...q]).toEqual([127, 0, 0])
-    cal.quantize(Float32Array.of(-5, 31, -1), q)
+    // The sample's maximum lands inside the range (10% headroom), not on its edge.
+    expect([...q]).toEqual([115, 0, 0])
+    cal.quantize(Float32Array.of(1.04, 21, -1), q)
+    expect([...q]).toEqual([125, 12, 0])
+    cal.quantize(Float32Array.of(-5, 40, -1), q)
     expect([...q]).toEqual([-127, 127, 0])
     const back = new Float32Array(3)
     cal.quantize(Float32Array.of(0.5, 12, -1), q)
