@@ -11,6 +11,7 @@ import {
   VectorStoreError,
   validateCollectionName,
 } from '@vectorkit/core'
+import { sql } from 'kysely'
 import { ChangeNotifier, channelFor } from './change-notifier'
 import { createOwnedPool, type PoolErrorSink, resolveOptions } from './connection-options'
 import { closedError, type Executor, KyselyExecutor, PoolExecutor } from './executor'
@@ -131,6 +132,14 @@ export class PostgresStore implements VectorStore {
     let notifier: ChangeNotifier | undefined
     try {
       const { pgvectorVersion } = await migrate(executor, o.schema, o.statementTimeoutMs)
+      // PGlite served over pglite-socket speaks the protocol but not COPY FROM STDIN: without an
+      // explicit choice, ingest through unnest there instead of failing every upsert.
+      // It also multiplexes one session across its connections, so interleaved transactions
+      // would mix: a pool we own is held to a single connection there.
+      if (o.source !== 'kysely' && (await serverIsPglite(executor))) {
+        o.ingest ??= 'unnest'
+        if (owned) singleConnection(owned)
+      }
       if (options.listenConnectionString !== undefined) {
         if (typeof options.listenConnectionString !== 'string' || !options.listenConnectionString)
           throw new VectorStoreError('VALIDATION', 'listenConnectionString must be a non-empty string')
@@ -275,4 +284,15 @@ export class PostgresStore implements VectorStore {
     }
     return this.closing
   }
+}
+
+function singleConnection(pool: PgPoolLike): void {
+  // pg.Pool reads options.max each time it decides whether to open another client.
+  const options = (pool as { options?: { max?: number } }).options
+  if (options) options.max = 1
+}
+
+async function serverIsPglite(executor: Executor): Promise<boolean> {
+  const r = await executor.session('connect', (s) => s.query<{ v: string }>(sql`select version() as v`))
+  return /emscripten|wasm|pglite/i.test(r.rows[0]?.v ?? '')
 }
