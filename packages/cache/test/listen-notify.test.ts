@@ -16,8 +16,6 @@ const opened: VectorStore[] = []
 
 beforeAll(async () => {
   db = await getTestDatabase()
-  // LISTEN/NOTIFY between two sessions: PGlite multiplexes one session, so only a server proves it.
-  requireRealPostgres(db)
   schema = db.newSchema('vklisten')
 })
 
@@ -53,7 +51,9 @@ async function openProcess() {
 }
 
 describe('cross-process invalidation over LISTEN/NOTIFY', () => {
-  it('a write in one process invalidates the other process cache', async () => {
+  it('a write in one process invalidates the other process cache', async (ctx) => {
+    // LISTEN/NOTIFY between two sessions: PGlite multiplexes one session, so only a server proves it.
+    requireRealPostgres(db, ctx)
     const a = await openProcess()
     const b = await openProcess()
     expect(b.store.capabilities.changeNotifications).toBe(true)

@@ -43,8 +43,8 @@ describe('change notifications (LISTEN/NOTIFY on its own connection)', () => {
     }
   })
 
-  it('a write through one store reaches a subscriber of another store (separate connections), after commit', async () => {
-    requireRealPostgres(db)
+  it('a write through one store reaches a subscriber of another store (separate connections), after commit', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const schema = db.newSchema('vknotify')
     // The writer goes through PgBouncer when available: NOTIFY works in transaction mode, LISTEN does not.
     const writer = await PostgresStore.connect({
@@ -92,8 +92,8 @@ describe('change notifications (LISTEN/NOTIFY on its own connection)', () => {
     markPostgresTestRan(db, 'notifications')
   })
 
-  it('after its LISTEN connection is killed, it reconnects and reports every collection as written', async () => {
-    requireRealPostgres(db)
+  it('after its LISTEN connection is killed, it reconnects and reports every collection as written', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const schema = db.newSchema('vkrelisten')
     const store = await PostgresStore.connect({
       connectionString: db.url,

@@ -80,8 +80,8 @@ const targets = () => {
 }
 
 describe.each(targets())('pooling: $name', ({ url, pooler }) => {
-  it('per-query efSearch and iterative scan are SET LOCAL: visible inside, gone on the next borrow', async () => {
-    requireRealPostgres(db)
+  it('per-query efSearch and iterative scan are SET LOCAL: visible inside, gone on the next borrow', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const p = pool(url(), 1)
     const ex = new PoolExecutor(p, true)
     const inside = await ex.transaction(
@@ -98,8 +98,8 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
     markPostgresTestRan(db, `pooler-setlocal-${pooler}`)
   })
 
-  it('searches through the store leave no setting behind on the same connection', async () => {
-    requireRealPostgres(db)
+  it('searches through the store leave no setting behind on the same connection', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const p = pool(url(), 1)
     const store = await PostgresStore.connect({ pool: p, schema: db.newSchema('vkpool'), purgeIntervalMs: 0 })
     stores.push(store)
@@ -120,8 +120,8 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
     }
   })
 
-  it('one-statement search: set_config in the LATERAL subquery reaches the index scan, then ends', async () => {
-    requireRealPostgres(db)
+  it('one-statement search: set_config in the LATERAL subquery reaches the index scan, then ends', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const p = pool(url(), 1)
     const store = await PostgresStore.connect({ pool: p, schema: db.newSchema('vklat'), purgeIntervalMs: 0 })
     stores.push(store)
@@ -144,8 +144,8 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
     await expectDefaults(p)
   })
 
-  it('a session-level SET would leak (control: the probe above can fail)', async () => {
-    requireRealPostgres(db)
+  it('a session-level SET would leak (control: the probe above can fail)', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const p = pool(url(), 1)
     const client = await p.connect()
     try {
@@ -159,8 +159,8 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
     }
   })
 
-  it('filtered HNSW search returns k rows at 1% selectivity where the plain index query does not', async () => {
-    requireRealPostgres(db)
+  it('filtered HNSW search returns k rows at 1% selectivity where the plain index query does not', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const store = await PostgresStore.connect({
       connectionString: url(),
       transactionPooler: pooler,
@@ -199,8 +199,8 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
     markPostgresTestRan(db, `pooler-filtered-${pooler}`)
   })
 
-  it('statement_timeout is applied with SET LOCAL and maps to TIMEOUT', async () => {
-    requireRealPostgres(db)
+  it('statement_timeout is applied with SET LOCAL and maps to TIMEOUT', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const ex = new PoolExecutor(pool(url(), 1), true)
     await expect(
       ex.transaction('sleep', { statement_timeout: '50' }, (s) =>
@@ -211,8 +211,8 @@ describe.each(targets())('pooling: $name', ({ url, pooler }) => {
 })
 
 describe('connecting to a transaction pooler', () => {
-  it('without transactionPooler the startup parameter is refused with a CONNECTION error that names the fix', async () => {
-    requireRealPostgres(db)
+  it('without transactionPooler the startup parameter is refused with a CONNECTION error that names the fix', async (ctx) => {
+    requireRealPostgres(db, ctx)
     if (!db.pgbouncerUrl) throw new Error('VECTORKIT_TEST_PGBOUNCER_URL is not set')
     await expect(
       PostgresStore.connect({ connectionString: db.pgbouncerUrl, schema: db.newSchema('vkpb') }),

@@ -30,8 +30,8 @@ async function terminate(schemaTag: string): Promise<number> {
 }
 
 describe('resilience of an owned pool', () => {
-  it('idle connections killed by pg_terminate_backend do not crash the process; the next queries succeed', async () => {
-    requireRealPostgres(db)
+  it('idle connections killed by pg_terminate_backend do not crash the process; the next queries succeed', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const schema = db.newSchema('vkterm')
     const url = new URL(db.url)
     url.searchParams.set('application_name', schema)
@@ -63,8 +63,8 @@ describe('resilience of an owned pool', () => {
     markPostgresTestRan(db, 'resilience')
   })
 
-  it('a query whose backend is terminated mid-flight fails with CONNECTION, and the pool recovers', async () => {
-    requireRealPostgres(db)
+  it('a query whose backend is terminated mid-flight fails with CONNECTION, and the pool recovers', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const schema = db.newSchema('vkmid')
     const url = new URL(db.url)
     url.searchParams.set('application_name', schema)

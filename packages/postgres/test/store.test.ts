@@ -120,8 +120,8 @@ describe('connection options and pool ownership', () => {
 })
 
 describe('upsert paths', () => {
-  it('racing upserts of the same new ids both land (direct COPY falls back to the merge path on 23505)', async () => {
-    requireRealPostgres(db)
+  it('racing upserts of the same new ids both land (direct COPY falls back to the merge path on 23505)', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const schema = db.newSchema('vkrace')
     const a = await PostgresStore.connect({ connectionString: db.url, schema, purgeIntervalMs: 0 })
     const b = await PostgresStore.connect({ connectionString: db.url, schema, purgeIntervalMs: 0 })
@@ -170,8 +170,8 @@ describe('upsert paths', () => {
 })
 
 describe('migrations', () => {
-  it('concurrent starts on a fresh schema apply each migration exactly once', async () => {
-    requireRealPostgres(db)
+  it('concurrent starts on a fresh schema apply each migration exactly once', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const schema = db.newSchema('vkmig')
     const stores = await Promise.all(
       Array.from({ length: 6 }, () =>
@@ -192,8 +192,8 @@ describe('migrations', () => {
     markPostgresTestRan(db, 'migrations')
   })
 
-  it('concurrent createCollection of one name: one wins, the others get CONFLICT or the same collection', async () => {
-    requireRealPostgres(db)
+  it('concurrent createCollection of one name: one wins, the others get CONFLICT or the same collection', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const schema = db.newSchema('vkddl')
     const a = await PostgresStore.connect({ connectionString: db.url, schema })
     const b = await PostgresStore.connect({ connectionString: db.url, schema })

@@ -134,8 +134,8 @@ describe('rollout from memory to PostgreSQL', () => {
 })
 
 describe('vectorkit migrate, killed and resumed', () => {
-  it('re-copies at most one batch after a SIGKILL (memory:./dir → postgres://)', async () => {
-    requireRealPostgres(db)
+  it('re-copies at most one batch after a SIGKILL (memory:./dir → postgres://)', async (ctx) => {
+    requireRealPostgres(db, ctx)
     const total = 20_000
     const batch = 250
     const dir = await mkdtemp(join(tmpdir(), 'vk-kill-src-'))
