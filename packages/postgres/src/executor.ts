@@ -56,7 +56,7 @@ export interface Executor {
     settings: Record<string, string>,
     fn: (s: Session) => Promise<T>,
   ): Promise<T>
-  poolCounts(): { total: number; idle: number; waiting: number } | undefined
+  poolCounts(): { total: number; idle: number; waiting: number; max?: number } | undefined
 }
 
 function toStatement(query: RawBuilder<unknown> | Statement): Statement {
@@ -188,10 +188,12 @@ export class PoolExecutor implements Executor {
     })
   }
 
-  poolCounts(): { total: number; idle: number; waiting: number } | undefined {
+  poolCounts(): { total: number; idle: number; waiting: number; max?: number } | undefined {
     const p = this.pool
     if (typeof p.totalCount !== 'number') return undefined
-    return { total: p.totalCount, idle: p.idleCount ?? 0, waiting: p.waitingCount ?? 0 }
+    const counts = { total: p.totalCount, idle: p.idleCount ?? 0, waiting: p.waitingCount ?? 0 }
+    const max = p.options?.max
+    return typeof max === 'number' && max > 0 ? { ...counts, max } : counts
   }
 }
 

@@ -50,6 +50,8 @@ export interface PgPoolLike {
   readonly totalCount?: number
   readonly idleCount?: number
   readonly waitingCount?: number
+  /** `pg.Pool` keeps its settings here; `max` (the pool size) lets monitors compute pool usage. */
+  readonly options?: { readonly max?: number }
 }
 
 /**

@@ -104,6 +104,8 @@ describe('connection options and pool ownership', () => {
       expect(pgCheck.details?.pgvector).toBe(db.pgvectorVersion)
       const pool = h.checks.find((c) => c.name === 'pool')!
       expect(pool.details).toMatchObject({ total: expect.any(Number), idle: expect.any(Number), waiting: 0 })
+      // The pool size, so a monitor can compute pool usage (its 90% rule).
+      expect(pool.details?.max).toBe(db.real ? 10 : 1)
     } finally {
       await store.close()
     }
