@@ -7,7 +7,6 @@ import { median, percentile, recallAtK } from '../stats'
 import { hitRows, queryViews, SystemUnavailable } from '../systems/types'
 import { importOptional, loadWithCache, loadWithMonitor } from '../systems/vectorkit'
 import { type JobSpec, rowBase } from './job'
-import { makeNoopStore } from './noop-store'
 
 type Emit = (row: Omit<BenchRow, 'stealPct' | 'versions'>) => void
 type Progress = (label: string, done: number, total: number) => void
@@ -229,7 +228,12 @@ export async function runMonitorSuite(
     qps: median(monQps),
   })
   // Per-call overhead: the same loop on a store that does nothing, bare and monitored.
-  const noop = makeNoopStore(ds.dim)
+  const createNoopStore = (await importOptional('@vectorkit/monitor'))?.createNoopStore as
+    | ((options: { dimensions: number }) => VectorStore)
+    | undefined
+  if (typeof createNoopStore !== 'function')
+    throw new SystemUnavailable('skipped: @vectorkit/monitor does not export createNoopStore')
+  const noop = createNoopStore({ dimensions: ds.dim })
   const noopMon = withMonitor(noop, await monitorOptions())
   listenToAlerts(noopMon)
   const calls = job.quick ? 20_000 : 200_000
