@@ -1,5 +1,38 @@
 import { compareIds } from '@vectorkit/core'
 
+/** Parallel typed arrays (distance, row) that grow by doubling: the storage of both heaps. */
+abstract class TypedHeap {
+  dist: Float64Array
+  rows: Uint32Array
+  size = 0
+
+  constructor(capacity = 64) {
+    this.dist = new Float64Array(capacity)
+    this.rows = new Uint32Array(capacity)
+  }
+
+  clear(): void {
+    this.size = 0
+  }
+
+  topDist(): number {
+    return this.dist[0]!
+  }
+
+  topRow(): number {
+    return this.rows[0]!
+  }
+
+  protected grow(): void {
+    const dist = new Float64Array(this.dist.length * 2)
+    dist.set(this.dist)
+    const rows = new Uint32Array(this.rows.length * 2)
+    rows.set(this.rows)
+    this.dist = dist
+    this.rows = rows
+  }
+}
+
 /**
  * Binary heaps on parallel typed arrays (distance, row), for the search loops: no objects per
  * entry, no allocation after warm-up.
@@ -14,20 +47,7 @@ import { compareIds } from '@vectorkit/core'
  * h.topRow() // 3
  * ```
  */
-export class MinHeap {
-  dist: Float64Array
-  rows: Uint32Array
-  size = 0
-
-  constructor(capacity = 64) {
-    this.dist = new Float64Array(capacity)
-    this.rows = new Uint32Array(capacity)
-  }
-
-  clear(): void {
-    this.size = 0
-  }
-
+export class MinHeap extends TypedHeap {
   push(row: number, d: number): void {
     if (this.size === this.dist.length) this.grow()
     const dist = this.dist
@@ -50,23 +70,6 @@ export class MinHeap {
     if (n === 0) return
     siftDown(this.dist, this.rows, n, this.dist[n]!, this.rows[n]!, -1)
   }
-
-  topDist(): number {
-    return this.dist[0]!
-  }
-
-  topRow(): number {
-    return this.rows[0]!
-  }
-
-  private grow(): void {
-    const dist = new Float64Array(this.dist.length * 2)
-    dist.set(this.dist)
-    const rows = new Uint32Array(this.rows.length * 2)
-    rows.set(this.rows)
-    this.dist = dist
-    this.rows = rows
-  }
 }
 
 /**
@@ -80,29 +83,9 @@ export class MinHeap {
  * h.topDist() // 0.5
  * ```
  */
-export class MaxHeap {
-  dist: Float64Array
-  rows: Uint32Array
-  size = 0
-
-  constructor(capacity = 64) {
-    this.dist = new Float64Array(capacity)
-    this.rows = new Uint32Array(capacity)
-  }
-
-  clear(): void {
-    this.size = 0
-  }
-
+export class MaxHeap extends TypedHeap {
   push(row: number, d: number): void {
-    if (this.size === this.dist.length) {
-      const dist = new Float64Array(this.dist.length * 2)
-      dist.set(this.dist)
-      const rows = new Uint32Array(this.rows.length * 2)
-      rows.set(this.rows)
-      this.dist = dist
-      this.rows = rows
-    }
+    if (this.size === this.dist.length) this.grow()
     const dist = this.dist
     const rows = this.rows
     let i = this.size++
@@ -121,10 +104,6 @@ export class MaxHeap {
     const n = --this.size
     if (n === 0) return
     siftDown(this.dist, this.rows, n, this.dist[n]!, this.rows[n]!, 1)
-  }
-
-  topDist(): number {
-    return this.dist[0]!
   }
 }
 
