@@ -1,16 +1,7 @@
 import type { JsonValue, LooseFilter, Metadata, Metric, Scalar, VectorRecord } from '@vectorkit/core'
 
-/** mulberry32: a tiny seeded PRNG, so a failing differential case replays from its printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The suites' seeded PRNG (mulberry32), so a failing differential case replays from its printed seed.
+export { prng } from '@vectorkit/core/testing'
 
 export type Rand = () => number
 

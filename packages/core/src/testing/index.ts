@@ -12,6 +12,7 @@
  * ```
  */
 export { runConformanceSuite } from './conformance'
+export { prng } from './data'
 export { runFuzzSuite } from './fuzz-suite'
 export { expectCode } from './harness'
 export { runModelSuite } from './model-suite'
